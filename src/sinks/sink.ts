@@ -1,0 +1,53 @@
+import type { DeadLetter } from '../core/dead-letter.js';
+import type { EnrichedEvent } from '../core/enriched-event.js';
+
+export interface WriteResult {
+  /** Events newly written. */
+  written: number;
+  /** Events already in the store (a redelivery or a second replay): skipped, not counted twice. */
+  duplicates: number;
+  /** Mention rows (event × code) written. */
+  mentions: number;
+  /** Records the store refused permanently; the caller dead-letters them. */
+  rejected: { eventId: string; error: unknown }[];
+}
+
+export interface RunAccounting {
+  runId: string;
+  mode: 'replay' | 'service' | 'bench';
+  startedAt: string;
+  finishedAt: string;
+  read: number;
+  published: number;
+  processed: number;
+  deadLettered: number;
+  written: number;
+  duplicates: number;
+  mentions: number;
+}
+
+export type QueryFormat = 'JSONEachRow' | 'CSVWithNames' | 'TSV' | 'TSVWithNames' | 'PrettyCompact' | 'JSON';
+
+export interface SinkHealth {
+  ok: boolean;
+  detail?: string;
+  /** The store's engine version, e.g. "18.16.1" or "26.7.2.1". */
+  version?: string;
+}
+
+/**
+ * The Sink contract: connect (runs migrations) → writeBatch → healthcheck → close. Implemented by
+ * the embedded chDB store and the ClickHouse server sink, over one SQL model in schemas/clickhouse/.
+ */
+export interface Sink {
+  readonly name: string;
+  connect(signal?: AbortSignal): Promise<void>;
+  /** Durable when it resolves. Idempotent by event id: writing the same event twice counts it once. */
+  writeBatch(events: EnrichedEvent[], signal?: AbortSignal): Promise<WriteResult>;
+  writeDeadLetters(letters: DeadLetter[], signal?: AbortSignal): Promise<void>;
+  recordRun(run: RunAccounting): Promise<void>;
+  /** Runs SQL and returns the formatted output (for `voc sql` and tests). */
+  query(sql: string, format?: QueryFormat): Promise<string>;
+  healthcheck(): Promise<SinkHealth>;
+  close(): Promise<void>;
+}
