@@ -26,7 +26,9 @@ export default defineConfig({
           include: ['test/integration/**/*.int.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // One broker and one server for the whole run: files take turns.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],
