@@ -1,0 +1,38 @@
+import type { Department, NeedLayer, Polarity } from '../../core/enriched-event.js';
+
+/**
+ * The unified code frame (统一码框) once loaded and validated: level-1 domain → level-2
+ * component/attribute → level-3 issue (leaf). Shared by every channel and department.
+ * The YAML lives in config/codeframe.yaml; the loader (./load.ts) validates it with zod and computes
+ * the content hash.
+ */
+export interface CodeFrameLeaf {
+  /** Stable id DOMAIN.COMPONENT.ISSUE, e.g. PWR.TRANS.JERK. */
+  id: string;
+  label: string;
+  domainId: string;
+  domainLabel: string;
+  componentId: string;
+  componentLabel: string;
+  /** Terms and synonyms as written in the YAML (Simplified, Traditional, regional, colloquial). */
+  terms: string[];
+  /** Optional context rule: the term counts only if one of these words is within `window` chars. */
+  context?: { anyOf: string[]; window: number };
+  defaultPolarity: Polarity;
+  needLayer: NeedLayer;
+  department: Department;
+}
+
+export interface CodeFrameDomain {
+  id: string;
+  label: string;
+  department: Department;
+}
+
+export interface CodeFrame {
+  version: string;
+  /** sha256 of the canonical JSON of the validated frame, first 16 hex digits. */
+  hash: string;
+  domains: CodeFrameDomain[];
+  leaves: CodeFrameLeaf[];
+}
