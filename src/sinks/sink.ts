@@ -20,6 +20,8 @@ export interface RunAccounting {
   read: number;
   published: number;
   processed: number;
+  /** Items counted on purpose and not stored (non-text messages, reposts). */
+  skipped: number;
   deadLettered: number;
   written: number;
   duplicates: number;

@@ -1,0 +1,144 @@
+import { FeedbackEventSchema, type Channel } from '../core/feedback-event.js';
+import { deadLetterFrom, type DeadLetter } from '../core/dead-letter.js';
+import type { EnrichedEvent } from '../core/enriched-event.js';
+import { StageError, ValidationError } from '../core/errors.js';
+import { formatZodIssues } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { PipelineMetrics } from '../core/metrics.js';
+import { retry, type RetryPolicy } from '../core/retry.js';
+import type { Bus, ConsumedBatch, ConsumedRecord } from '../bus/bus.js';
+import type { NlpStage } from '../nlp/stage.js';
+import type { Sink } from '../sinks/sink.js';
+import type { RunCounters } from './accounting.js';
+
+export const HEADER_POSITION = 'voc-position';
+export const HEADER_CHANNEL = 'voc-channel';
+
+export interface BatchProcessorDeps {
+  stage: NlpStage;
+  sink: Sink;
+  counters: RunCounters;
+  logger: Logger;
+  metrics: PipelineMetrics;
+  /** Dead letters also go to this bus topic (Kafka DLQ) when set. */
+  dlq?: { bus: Bus; topic: string };
+  /** Optional async enrichment between the NLP stage and the sink (the model stage). */
+  refine?: (events: EnrichedEvent[]) => Promise<EnrichedEvent[]>;
+  maxRecordBytes?: number;
+  retryPolicy?: Partial<RetryPolicy>;
+}
+
+/** Writes dead letters durably: to the store, and to the DLQ topic when one is configured. */
+export async function writeDeadLetters(deps: Pick<BatchProcessorDeps, 'sink' | 'dlq' | 'retryPolicy' | 'logger'>, letters: DeadLetter[], signal?: AbortSignal): Promise<void> {
+  if (letters.length === 0) return;
+  const onRetry = (err: unknown, attempt: number, delayMs: number): void => {
+    deps.logger.warn({ err, attempt, delayMs }, 'Dead-letter write failed; retrying.');
+  };
+  await retry(() => deps.sink.writeDeadLetters(letters, signal), { policy: deps.retryPolicy, signal, onRetry });
+  const dlq = deps.dlq;
+  if (dlq) {
+    const records = letters.map((l) => ({
+      key: l.eventId ?? l.payloadSha256,
+      value: Buffer.from(JSON.stringify(l)),
+      headers: { 'voc-dlq-reason': l.code, 'voc-dlq-stage': l.stage, [HEADER_POSITION]: l.position },
+    }));
+    await retry(() => dlq.bus.publish(dlq.topic, records), { policy: deps.retryPolicy, signal, onRetry });
+  }
+}
+
+function recordPosition(r: ConsumedRecord): string {
+  return r.headers?.[HEADER_POSITION] ?? `${r.topic}/${r.partition}/${r.offset}`;
+}
+
+/**
+ * The consumer side of the pipeline, one bus batch at a time: decode → validate → NLP → (refine) →
+ * sink, with every bad record dead-lettered. It resolves only when the store and the dead letters
+ * hold the whole batch, so the bus may then commit (at-least-once); the sink's dedup by event id
+ * makes a redelivery harmless.
+ */
+export function createBatchProcessor(deps: BatchProcessorDeps): (batch: ConsumedBatch, signal: AbortSignal) => Promise<void> {
+  const maxBytes = deps.maxRecordBytes ?? 1_048_576;
+  const { metrics } = deps;
+  return async (batch, signal) => {
+    const letters: DeadLetter[] = [];
+    let enriched: EnrichedEvent[] = [];
+    const dead = (stage: DeadLetter['stage'], error: unknown, r: ConsumedRecord, channel: Channel | null = null, eventId: string | null = null): void => {
+      letters.push(deadLetterFrom({ stage, error, position: recordPosition(r), source: r.topic, channel, eventId, payload: r.value }));
+    };
+    for (const r of batch.records) {
+      if (r.value.length > maxBytes) {
+        dead('bus', new ValidationError(`Record is ${r.value.length} bytes; the limit is ${maxBytes}.`, { code: 'TOO_LARGE' }), r);
+        continue;
+      }
+      let raw: unknown;
+      try {
+        raw = JSON.parse(r.value.toString('utf8'));
+      } catch (err) {
+        dead('validate', new ValidationError('Record is not JSON.', { code: 'BAD_JSON', cause: err }), r);
+        continue;
+      }
+      const parsed = FeedbackEventSchema.safeParse(raw);
+      if (!parsed.success) {
+        dead('validate', new ValidationError(`Not a FeedbackEvent: ${formatZodIssues(parsed.error)}.`, { code: 'SCHEMA_INVALID' }), r);
+        continue;
+      }
+      metrics.received.inc({ component: 'nlp', channel: parsed.data.channel });
+      try {
+        enriched.push(...deps.stage.process(parsed.data));
+      } catch (err) {
+        dead('nlp', err instanceof StageError ? err : new StageError(deps.stage.name, `NLP stage failed: ${(err as Error).message}`, { cause: err }), r, parsed.data.channel, parsed.data.id);
+      }
+    }
+    if (deps.refine && enriched.length > 0) enriched = await deps.refine(enriched);
+
+    let written = 0;
+    let duplicates = 0;
+    let mentions = 0;
+    if (enriched.length > 0) {
+      const started = performance.now();
+      const result = await retry(() => deps.sink.writeBatch(enriched, signal), {
+        policy: deps.retryPolicy,
+        signal,
+        onRetry: (err, attempt, delayMs) => deps.logger.warn({ err, attempt, delayMs, sink: deps.sink.name }, 'Sink write failed; retrying.'),
+      });
+      metrics.sinkLatency.observe({ sink: deps.sink.name }, (performance.now() - started) / 1000);
+      metrics.batchSize.observe({ component: 'sink' }, enriched.length);
+      const byId = new Map(enriched.map((e) => [e.event.id, e]));
+      for (const rej of result.rejected) {
+        const e = byId.get(rej.eventId);
+        letters.push(
+          deadLetterFrom({
+            stage: 'sink',
+            error: rej.error,
+            position: rej.eventId,
+            source: e?.event.source ?? deps.sink.name,
+            channel: e?.event.channel ?? null,
+            eventId: rej.eventId,
+            payload: rej.eventId,
+          }),
+        );
+      }
+      written = result.written;
+      duplicates = result.duplicates;
+      mentions = result.mentions;
+    }
+    await writeDeadLetters(deps, letters, signal);
+
+    // Counted only now that everything is durable: a failed batch is redelivered and counted once.
+    const c = deps.counters;
+    c.processed += written + duplicates;
+    c.written += written;
+    c.duplicates += duplicates;
+    c.mentions += mentions;
+    c.deadLettered += letters.length;
+    for (const l of letters) {
+      c.deadLetterCodes.set(l.code, (c.deadLetterCodes.get(l.code) ?? 0) + 1);
+      metrics.deadLettered.inc({ component: 'nlp', stage: l.stage, code: l.code });
+    }
+    for (const e of enriched) {
+      metrics.sent.inc({ component: 'nlp', channel: e.event.channel });
+      for (const [type, n] of Object.entries(e.nlp.redactions)) if (n) metrics.redactions.inc({ type }, n);
+    }
+    if (letters.length > 0) deps.logger.debug({ deadLettered: letters.length, codes: [...new Set(letters.map((l) => l.code))] }, 'Batch had dead letters.');
+  };
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MemoryBus } from '../bus/memory.js';
+import { readFeedbackEventFiles } from '../connectors/feedback-events/read.js';
+import { silentLogger } from '../core/logger.js';
+import { PipelineMetrics } from '../core/metrics.js';
+import { createNlpStage } from '../nlp/stage.js';
+import { FakeSink } from '../../test/support/fake-sink.js';
+import { runReplay } from './replay.js';
+import { defaultTopicNames } from './topics.js';
+
+const good = (i: number, channel = 'social'): string =>
+  JSON.stringify({
+    channel,
+    source: 'test',
+    sourceId: `r${i}`,
+    occurredAt: '2026-11-01T10:00:00+08:00',
+    text: `第${i}条：换挡有点顿挫`,
+    authorKey: null,
+  });
+
+function fixture(lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'voc-replay-'));
+  const file = join(dir, 'in.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+async function replay(file: string, sink: FakeSink, bus = new MemoryBus()) {
+  await bus.connect();
+  const result = await runReplay({
+    source: readFeedbackEventFiles(file),
+    bus,
+    sink,
+    stage: await createNlpStage(),
+    topics: defaultTopicNames(),
+    group: 'voc-nlp',
+    batchSize: 7,
+    logger: silentLogger(),
+    metrics: new PipelineMetrics(),
+  });
+  await bus.close();
+  return result;
+}
+
+describe('runReplay', () => {
+  it('accounts for every line: processed + dead-lettered = read, with reasons and line numbers', async () => {
+    const lines = [
+      good(1),
+      '{not json',
+      good(2, 'hotline'),
+      JSON.stringify({ channel: 'fax', source: 't', sourceId: 'x', occurredAt: '2026-11-01T10:00:00Z', text: 'hi' }),
+      JSON.stringify({ channel: 'survey', source: 't', sourceId: 'y', occurredAt: '2026-11-01T10:00:00Z' }),
+      ...Array.from({ length: 40 }, (_, i) => good(100 + i, i % 2 ? 'dealer' : 'survey')),
+    ];
+    const sink = new FakeSink();
+    const { counters, run } = await replay(fixture(lines), sink);
+    expect(counters.read).toBe(45);
+    expect(counters.processed).toBe(42);
+    expect(counters.deadLettered).toBe(3);
+    expect(counters.balanced()).toBe(true);
+    expect(sink.events.size).toBe(42);
+    expect(sink.deadLetters.map((l) => [l.position.split(':').pop(), l.code]).sort()).toEqual([
+      ['2', 'BAD_JSON'],
+      ['4', 'SCHEMA_INVALID'],
+      ['5', 'SCHEMA_INVALID'],
+    ]);
+    expect(sink.deadLetters.find((l) => l.position.endsWith(':4'))?.reason).toMatch(/channel/);
+    expect(sink.deadLetters.find((l) => l.position.endsWith(':5'))?.reason).toMatch(/text/);
+    expect(sink.runs).toEqual([run]);
+  });
+
+  it('replaying the same input twice writes nothing new', async () => {
+    const file = fixture(Array.from({ length: 30 }, (_, i) => good(i)));
+    const sink = new FakeSink();
+    const first = await replay(file, sink);
+    const second = await replay(file, sink);
+    expect(first.counters.written).toBe(30);
+    expect(second.counters.written).toBe(0);
+    expect(second.counters.duplicates).toBe(30);
+    expect(sink.events.size).toBe(30);
+  });
+
+  it('survives a store outage without loss: failed batches are redelivered', async () => {
+    const file = fixture(Array.from({ length: 50 }, (_, i) => good(i)));
+    const sink = new FakeSink();
+    sink.failNextWrites = 3;
+    const { counters } = await replay(file, sink);
+    expect(sink.failNextWrites).toBe(0);
+    expect(sink.events.size).toBe(50);
+    expect(counters.processed).toBe(50);
+    expect(counters.balanced()).toBe(true);
+  });
+
+  it('dead-letters records the store rejects, per record, and keeps the rest', async () => {
+    const file = fixture(Array.from({ length: 10 }, (_, i) => good(i)));
+    const sink = new FakeSink();
+    const { eventId } = await import('../core/feedback-event.js');
+    sink.rejectIds.add(eventId('social', 'test', 'r3'));
+    const { counters } = await replay(file, sink);
+    expect(sink.events.size).toBe(9);
+    expect(counters.deadLettered).toBe(1);
+    expect(sink.deadLetters[0]?.stage).toBe('sink');
+    expect(counters.balanced()).toBe(true);
+  });
+});
