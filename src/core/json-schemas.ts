@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { VocConfigSchema } from './config.js';
+import { FeedbackEventSchema } from './feedback-event.js';
+
+/**
+ * JSON Schema files in schemas/ are generated from the zod schemas (the source of truth) so that
+ * other teams can validate without TypeScript; a test fails when a checked-in file drifts.
+ */
+export const GENERATED_SCHEMAS: { file: string; schema: z.ZodType; title: string; io: 'input' | 'output' }[] = [
+  { file: 'schemas/feedback-event.schema.json', schema: FeedbackEventSchema, title: 'FeedbackEvent', io: 'output' },
+  { file: 'schemas/voc-config.schema.json', schema: VocConfigSchema, title: 'voc-stream configuration', io: 'input' },
+];
+
+export function renderJsonSchema(entry: (typeof GENERATED_SCHEMAS)[number]): string {
+  const json = z.toJSONSchema(entry.schema, { io: entry.io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return JSON.stringify({ title: entry.title, ...json }, null, 2) + '\n';
+}
