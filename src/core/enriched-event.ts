@@ -54,6 +54,24 @@ export interface NlpResult {
   hits: CodeHit[];
   sentiment: { polarity: Polarity; score: number };
   codeFrame: { version: string; hash: string };
+  /** Set by the optional model stage (src/nlp/model/) when it is on; absent otherwise. */
+  model?: ModelResult;
+}
+
+/** What the optional model stage added to one event (docs/model-stage.md). */
+export interface ModelResult {
+  /** The sentiment model as configured (id or path); null when refinement is off. */
+  sentimentModel: string | null;
+  /** The embedding model as configured; null when discovery is off. */
+  embeddingModel: string | null;
+  /** Clauses sent to the model because their lexicon polarity was weak or conflicting. */
+  candidateClauses: number;
+  /** clauseIndex of the clauses the model decided; their hits carry sentimentSource 'model'. */
+  refinedClauses: number[];
+  /** Discovery cluster of an uncovered text (no code hit, or only generic ones). */
+  clusterId?: string;
+  /** Set when inference failed for this event's batch and the lexicon result was kept. */
+  fallback?: 'inference_failed';
 }
 
 /** What the NLP stage emits: the envelope with its text replaced by the redacted text, plus the analysis. */

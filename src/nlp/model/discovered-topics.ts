@@ -1,0 +1,79 @@
+import type { DiscoveredTopic } from './discovery.js';
+
+/**
+ * The `discovered_topics` table, as a migration proposal for the store (schemas/clickhouse/ is
+ * the store's). Kept byte-identical to ./discovered-topics.sql (a test checks), because tsc does
+ * not copy .sql files into dist/.
+ */
+export const DISCOVERED_TOPICS_DDL = `-- Proposed migration (the store owns schemas/clickhouse/): discovered topics from the model stage.
+-- One row per upsert of a cluster; ReplacingMergeTree keeps the latest state per (embedding_model, topic_id)
+-- by \`size\` (a cluster only grows). Read with FINAL or argMax. Examples are redacted texts (no
+-- author, no identifiers): the sink writes them only when store.verbatims = 'redacted'.
+CREATE TABLE IF NOT EXISTS discovered_topics
+(
+    topic_id        String,
+    embedding_model LowCardinality(String),
+    size            UInt32,
+    top_terms       Array(String),
+    examples        Array(String),
+    first_seen      DateTime64(3, 'UTC'),
+    last_seen       DateTime64(3, 'UTC'),
+    updated_at      DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(size)
+ORDER BY (embedding_model, topic_id);
+`;
+
+/** One row of `discovered_topics`, as JSONEachRow. */
+export interface DiscoveredTopicRow {
+  topic_id: string;
+  embedding_model: string;
+  size: number;
+  top_terms: string[];
+  examples: string[];
+  first_seen: string;
+  last_seen: string;
+}
+
+/** ClickHouse DateTime64(3) text in UTC: "2026-11-23 09:41:34.000". */
+function chTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '1970-01-01 00:00:00.000' : d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * Rows for the sink. `withExamples: false` (store.verbatims = 'off') drops the example texts.
+ */
+export function discoveredTopicRows(topics: readonly DiscoveredTopic[], options: { withExamples?: boolean } = {}): DiscoveredTopicRow[] {
+  const withExamples = options.withExamples ?? true;
+  return topics.map((t) => ({
+    topic_id: t.id,
+    embedding_model: t.embeddingModel,
+    size: t.size,
+    top_terms: [...t.topTerms],
+    examples: withExamples ? t.examples.slice(0, 3) : [],
+    first_seen: chTime(t.firstSeen),
+    last_seen: chTime(t.lastSeen),
+  }));
+}
+
+/** Rows back to topics (for `voc codeframe suggest` reading the table). */
+export function topicFromRow(row: DiscoveredTopicRow): DiscoveredTopic {
+  const iso = (s: string) => (s.includes('T') ? s : `${s.replace(' ', 'T')}Z`);
+  return {
+    id: row.topic_id,
+    embeddingModel: row.embedding_model,
+    size: Number(row.size),
+    topTerms: row.top_terms,
+    examples: row.examples,
+    firstSeen: iso(row.first_seen),
+    lastSeen: iso(row.last_seen),
+  };
+}
+
+/** The query `voc codeframe suggest` runs against the store: latest state per topic, largest first. */
+export const SELECT_DISCOVERED_TOPICS_SQL = `SELECT topic_id, embedding_model, size, top_terms, examples, first_seen, last_seen
+FROM discovered_topics FINAL
+WHERE size >= {minSize:UInt32}
+ORDER BY size DESC, topic_id
+LIMIT {limit:UInt32}`;

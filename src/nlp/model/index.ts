@@ -1,0 +1,8 @@
+export { ModelStageConfigSchema, parseModelStageConfig, locateModel, MODEL_DTYPE_FILES } from './config.js';
+export type { ModelStageConfig, ModelStageConfigInput, ModelDtype } from './config.js';
+export { createModelStage, modelStageDefinition } from './stage.js';
+export type { ModelStage, ModelStageStats, CreateModelStageOptions } from './stage.js';
+export type { DiscoveredTopic } from './discovery.js';
+export { DISCOVERED_TOPICS_DDL, SELECT_DISCOVERED_TOPICS_SQL, discoveredTopicRows, topicFromRow } from './discovered-topics.js';
+export type { DiscoveredTopicRow } from './discovered-topics.js';
+export type { InferenceBackend, Matrix } from './inference-worker.js';
