@@ -1,0 +1,19 @@
+import type { QueryFormat } from '../sink.js';
+
+/**
+ * The one seam between the SQL model and a transport: chDB in-process or a ClickHouse server over
+ * HTTP. Everything above it (migrations, dedup, k-anonymity, views) is shared.
+ */
+export interface SqlExecutor {
+  /** Human-readable target for logs, never with credentials. */
+  readonly target: string;
+  /** Runs a statement that returns nothing (DDL, ALTER, INSERT … SELECT). */
+  exec(sql: string, signal?: AbortSignal): Promise<void>;
+  /** Runs a SELECT and returns its rows (JSONEachRow; 64-bit integers may come back as strings). */
+  rows<T = Record<string, unknown>>(sql: string, signal?: AbortSignal): Promise<T[]>;
+  /** Runs a query and returns its output in the given format. */
+  text(sql: string, format: QueryFormat, signal?: AbortSignal): Promise<string>;
+  /** Inserts rows as JSONEachRow into `table` of the current database. */
+  insert(table: string, rows: readonly object[], signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,275 @@
+import { ConnectionError, errorCode, SinkRejectedError } from '../../core/errors.js';
+import type { DeadLetter } from '../../core/dead-letter.js';
+import type { EnrichedEvent } from '../../core/enriched-event.js';
+import type { Logger } from '../../core/logger.js';
+import type { PipelineMetrics } from '../../core/metrics.js';
+import { retry, type RetryPolicy } from '../../core/retry.js';
+import type { CodeFrame } from '../../nlp/codeframe/types.js';
+import type { QueryFormat, RunAccounting, Sink, SinkHealth, WriteResult } from '../sink.js';
+import { isDataRejection, toSinkError } from './errors.js';
+import type { SqlExecutor } from './executor.js';
+import { migrate, type AppliedMigration } from './migrations.js';
+import { codeFrameRows, deadLetterRow, mapEvent, runRow, type MappedEvent, type RowMappingOptions } from './rows.js';
+import { hasFeature, parseVersion, type Version } from './version.js';
+import { syncViews, type ViewParams } from './views.js';
+
+export interface SqlSinkOptions {
+  name: string;
+  /** Opens the transport; called on connect (and again after close). */
+  openExecutor: (signal?: AbortSignal) => Promise<SqlExecutor>;
+  mapping: RowMappingOptions;
+  views: ViewParams;
+  verbatimRetentionDays: number;
+  maxBatchRows: number;
+  retry: Partial<RetryPolicy>;
+  connectAttempts: number;
+  logger: Logger;
+  metrics?: PipelineMetrics;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Event ids per ledger lookup: keeps the SELECT well under max_query_size (256 KiB) on any server. */
+const LEDGER_CHUNK = 1000;
+
+/**
+ * The Sink over the one SQL model, shared by the chDB store and the ClickHouse server sink.
+ *
+ * At-least-once, counted once: for every chunk the sink first asks the event ledger (the `events`
+ * table) which ids it already holds, then inserts only the new events in ONE INSERT into `events`;
+ * the materialized views derive mentions and the daily aggregates from that same INSERT. A chunk
+ * that failed (or timed out after the server had committed it) is retried from the ledger check, so
+ * the second attempt skips what the first one wrote. Redelivery after a crash is the same case.
+ * The residual window (two writers racing on the same id, or a commit landing after the retry's
+ * ledger check) is covered for the facts by ReplacingMergeTree on event id; see docs/sql.md.
+ */
+export class SqlSink implements Sink {
+  readonly name: string;
+  readonly #o: SqlSinkOptions;
+  #executor: SqlExecutor | undefined;
+  #version: Version | undefined;
+  #versionText = '';
+  #migrations: AppliedMigration[] = [];
+
+  constructor(options: SqlSinkOptions) {
+    this.name = options.name;
+    this.#o = options;
+  }
+
+  /** The migrations of the last connect (applied: true for those run now). */
+  get migrations(): readonly AppliedMigration[] {
+    return this.#migrations;
+  }
+
+  get serverVersion(): string {
+    return this.#versionText;
+  }
+
+  #retry<T>(what: string, fn: (ex: SqlExecutor) => Promise<T>, signal?: AbortSignal, maxAttempts?: number): Promise<T> {
+    return retry(
+      async () => {
+        const ex = this.#requireExecutor();
+        try {
+          return await fn(ex);
+        } catch (err) {
+          throw toSinkError(err, what);
+        }
+      },
+      {
+        policy: { ...this.#o.retry, ...(maxAttempts === undefined ? {} : { maxAttempts }) },
+        ...(signal ? { signal } : {}),
+        ...(this.#o.sleep ? { sleep: this.#o.sleep } : {}),
+        onRetry: (err, attempt, delayMs) => {
+          this.#o.metrics?.errors.inc({ component: this.name, code: errorCode(err) });
+          this.#o.logger.warn({ err, attempt, delayMs }, `${what} failed; retrying.`);
+        },
+      },
+    );
+  }
+
+  #requireExecutor(): SqlExecutor {
+    if (!this.#executor) throw new ConnectionError(`Sink ${this.name} is not connected: call connect() first.`, { code: 'SINK_NOT_CONNECTED', retriable: false });
+    return this.#executor;
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    if (this.#executor) return;
+    await retry(
+      async () => {
+        let ex: SqlExecutor | undefined;
+        try {
+          ex = await this.#o.openExecutor(signal);
+          const [row] = await ex.rows<{ v: string }>('SELECT version() AS v', signal);
+          this.#versionText = row?.v ?? '0.0.0';
+          this.#version = parseVersion(this.#versionText);
+          this.#migrations = await migrate(ex, this.#version, { logger: this.#o.logger, ...(signal ? { signal } : {}) });
+          await syncViews(ex, this.#o.views, { logger: this.#o.logger, ...(signal ? { signal } : {}) });
+          if (!hasFeature(this.#version, 'ttl')) await this.#purgeExpiredVerbatims(ex, signal);
+          this.#executor = ex;
+        } catch (err) {
+          await ex?.close().catch(() => undefined);
+          throw toSinkError(err, 'Connecting to the store');
+        }
+      },
+      {
+        policy: { ...this.#o.retry, maxAttempts: this.#o.connectAttempts },
+        ...(signal ? { signal } : {}),
+        ...(this.#o.sleep ? { sleep: this.#o.sleep } : {}),
+        onRetry: (err, attempt, delayMs) => this.#o.logger.warn({ err, attempt, delayMs }, 'Store not reachable on connect; retrying.'),
+      },
+    );
+    this.#o.logger.info({ target: this.#requireExecutor().target, version: this.#versionText }, 'Store connected.');
+  }
+
+  /** 18.16 has no TTL: expired verbatims are deleted here (an async mutation), only when there are some. */
+  async #purgeExpiredVerbatims(ex: SqlExecutor, signal?: AbortSignal): Promise<void> {
+    const days = this.#o.verbatimRetentionDays;
+    const [row] = await ex.rows<{ n: string | number }>(`SELECT count() AS n FROM verbatims WHERE day < today() - ${days}`, signal);
+    if (Number(row?.n ?? 0) > 0) {
+      await ex.exec(`ALTER TABLE verbatims DELETE WHERE day < today() - ${days}`, signal);
+      this.#o.logger.info({ rows: Number(row?.n), days }, 'Deleted expired verbatims (no TTL on this server).');
+    }
+  }
+
+  async writeBatch(events: EnrichedEvent[], signal?: AbortSignal): Promise<WriteResult> {
+    this.#requireExecutor();
+    const started = process.hrtime.bigint();
+    const result: WriteResult = { written: 0, duplicates: 0, mentions: 0, rejected: [] };
+    const mapped: MappedEvent[] = [];
+    const seen = new Set<string>();
+    for (const ev of events) {
+      let m: MappedEvent;
+      try {
+        m = mapEvent(ev, this.#o.mapping);
+      } catch (error) {
+        const id = typeof ev?.event?.id === 'string' ? ev.event.id : '';
+        result.rejected.push({ eventId: id, error });
+        continue;
+      }
+      if (seen.has(m.eventId)) {
+        result.duplicates++;
+        continue;
+      }
+      seen.add(m.eventId);
+      mapped.push(m);
+    }
+    for (let i = 0; i < mapped.length; i += this.#o.maxBatchRows) {
+      await this.#writeChunk(mapped.slice(i, i + this.#o.maxBatchRows), result, signal);
+    }
+    this.#o.metrics?.batchSize.observe({ component: this.name }, events.length);
+    this.#o.metrics?.sinkLatency.observe({ sink: this.name }, Number(process.hrtime.bigint() - started) / 1e9);
+    this.#o.metrics?.sent.inc({ component: this.name, channel: 'all' }, result.written);
+    this.#o.logger.debug({ written: result.written, duplicates: result.duplicates, rejected: result.rejected.length }, 'Wrote batch.');
+    return result;
+  }
+
+  /** One chunk, retried as a whole from its ledger check; a data error is narrowed down by bisection. */
+  async #writeChunk(chunk: MappedEvent[], result: WriteResult, signal?: AbortSignal): Promise<void> {
+    if (chunk.length === 0) return;
+    try {
+      const outcome = await this.#retry(
+        'Writing a batch',
+        async (ex) => {
+          const existing = await this.#existingIds(
+            ex,
+            chunk.map((m) => m.eventId),
+            signal,
+          );
+          const fresh = chunk.filter((m) => !existing.has(m.eventId));
+          const verbatims = fresh.flatMap((m) => m.verbatims);
+          // Verbatims first: they are deduplicated by (code, day, event_id) on merge, and writing them
+          // before the ledger row means a crash in between loses none of them on the redelivery.
+          if (verbatims.length > 0) await ex.insert('verbatims', verbatims, signal);
+          if (fresh.length > 0) await ex.insert('events', fresh.map((m) => m.event), signal);
+          return { fresh, duplicates: chunk.length - fresh.length };
+        },
+        signal,
+      );
+      result.written += outcome.fresh.length;
+      result.duplicates += outcome.duplicates;
+      result.mentions += outcome.fresh.reduce((s, m) => s + m.event.codes.length, 0);
+    } catch (err) {
+      if (!isDataRejection(err)) throw err;
+      if (chunk.length === 1) {
+        result.rejected.push({ eventId: (chunk[0] as MappedEvent).eventId, error: err });
+        this.#o.metrics?.errors.inc({ component: this.name, code: (err as SinkRejectedError).code });
+        return;
+      }
+      const mid = Math.ceil(chunk.length / 2);
+      await this.#writeChunk(chunk.slice(0, mid), result, signal);
+      await this.#writeChunk(chunk.slice(mid), result, signal);
+    }
+  }
+
+  async #existingIds(ex: SqlExecutor, ids: string[], signal?: AbortSignal): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += LEDGER_CHUNK) {
+      // Ids are validated as 32 hex digits by mapEvent: safe to inline.
+      const list = ids
+        .slice(i, i + LEDGER_CHUNK)
+        .map((id) => `'${id}'`)
+        .join(',');
+      for (const row of await ex.rows<{ event_id: string }>(`SELECT DISTINCT event_id FROM events WHERE event_id IN (${list})`, signal)) {
+        found.add(row.event_id);
+      }
+    }
+    return found;
+  }
+
+  async writeDeadLetters(letters: DeadLetter[], signal?: AbortSignal): Promise<void> {
+    if (letters.length === 0) return;
+    const rows = letters.map(deadLetterRow);
+    await this.#retry('Writing dead letters', (ex) => ex.insert('dead_letters', rows, signal), signal);
+  }
+
+  async recordRun(run: RunAccounting): Promise<void> {
+    const row = runRow(run);
+    await this.#retry('Recording the run', (ex) => ex.insert('pipeline_runs', [row]));
+  }
+
+  /** Loads the code frame as the dimension table, once per frame version and hash. */
+  async syncCodeFrame(frame: CodeFrame, signal?: AbortSignal): Promise<boolean> {
+    const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+    return this.#retry(
+      'Loading the code frame',
+      async (ex) => {
+        const [row] = await ex.rows<{ n: string | number }>(
+          `SELECT count() AS n FROM code_frame WHERE version = '${esc(frame.version)}' AND hash = '${esc(frame.hash)}'`,
+          signal,
+        );
+        if (Number(row?.n ?? 0) > 0) return false;
+        await ex.insert('code_frame', codeFrameRows(frame), signal);
+        return true;
+      },
+      signal,
+    );
+  }
+
+  async query(sql: string, format: QueryFormat = 'JSONEachRow'): Promise<string> {
+    const ex = this.#requireExecutor();
+    try {
+      return await ex.text(sql, format);
+    } catch (err) {
+      throw toSinkError(err, 'The query');
+    }
+  }
+
+  async healthcheck(): Promise<SinkHealth> {
+    const ex = this.#executor;
+    if (!ex) return { ok: false, detail: 'not connected' };
+    try {
+      const [row] = await ex.rows<{ v: string }>('SELECT version() AS v');
+      return { ok: true, version: row?.v ?? this.#versionText, detail: ex.target };
+    } catch (err) {
+      return { ok: false, detail: toSinkError(err, 'Health check').message, version: this.#versionText };
+    }
+  }
+
+  async close(): Promise<void> {
+    const ex = this.#executor;
+    this.#executor = undefined;
+    if (ex) {
+      await ex.close();
+      this.#o.logger.info({ target: ex.target }, 'Store closed.');
+    }
+  }
+}
