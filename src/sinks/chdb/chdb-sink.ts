@@ -13,7 +13,6 @@ export function createChdbSink(config: ChdbSinkConfig, ctx: ComponentContext, en
     openExecutor: () => ChdbExecutor.open(config.path, config.database),
     mapping: { bucketKey, dayOffsetMinutes: config.dayOffsetMinutes, verbatims: config.verbatims },
     views: { k: config.kAnonymity, minVolume: config.emerging.minVolume, baselineWeeks: config.emerging.baselineWeeks, emergingRatio: config.emerging.ratio },
-    verbatimRetentionDays: config.verbatimRetentionDays,
     maxBatchRows: config.maxBatchRows,
     retry: config.retry,
     connectAttempts: config.connectAttempts,

@@ -16,7 +16,6 @@ export function createClickHouseSink(config: ClickHouseSinkConfig, ctx: Componen
       ),
     mapping: { bucketKey, dayOffsetMinutes: config.dayOffsetMinutes, verbatims: config.verbatims },
     views: { k: config.kAnonymity, minVolume: config.emerging.minVolume, baselineWeeks: config.emerging.baselineWeeks, emergingRatio: config.emerging.ratio },
-    verbatimRetentionDays: config.verbatimRetentionDays,
     maxBatchRows: config.maxBatchRows,
     retry: config.retry,
     connectAttempts: config.connectAttempts,

@@ -4,7 +4,6 @@ import { z } from 'zod';
 export const SqlModelConfigShape = {
   kAnonymity: z.number().int().min(1).max(1000).default(5).describe('Minimum distinct authors per published cell (k); the v_* views are generated with it.'),
   verbatims: z.enum(['off', 'redacted']).default('redacted').describe('Store the redacted clause per event × code for R&D (no author), or not.'),
-  verbatimRetentionDays: z.number().int().min(1).max(3650).default(180).describe('Days verbatims are kept (TTL on 19.6+, deleted on connect on older servers).'),
   dayOffsetMinutes: z.number().int().min(-720).max(840).default(480).describe('UTC offset of the business day in minutes; 480 = China Standard Time.'),
   bucketKey: z.string().min(16).optional().describe('Secret for the monthly author buckets; default VOC_PSEUDONYM_KEY, else the store key file.'),
   maxBatchRows: z.number().int().min(1).max(100_000).default(2000).describe('Events per INSERT: larger batches are split (one INSERT is one atomic block).'),

@@ -255,6 +255,7 @@ export function runRow(run: RunAccounting, now: Date = new Date()): Record<strin
     read: run.read,
     published: run.published,
     processed: run.processed,
+    skipped: run.skipped ?? 0,
     dead_lettered: run.deadLettered,
     written: run.written,
     duplicates: run.duplicates,

@@ -1,4 +1,4 @@
-import { ConnectionError, errorCode, SinkRejectedError } from '../../core/errors.js';
+import { ConnectionError, errorCode, type SinkRejectedError } from '../../core/errors.js';
 import type { DeadLetter } from '../../core/dead-letter.js';
 import type { EnrichedEvent } from '../../core/enriched-event.js';
 import type { Logger } from '../../core/logger.js';
@@ -19,7 +19,6 @@ export interface SqlSinkOptions {
   openExecutor: (signal?: AbortSignal) => Promise<SqlExecutor>;
   mapping: RowMappingOptions;
   views: ViewParams;
-  verbatimRetentionDays: number;
   maxBatchRows: number;
   retry: Partial<RetryPolicy>;
   connectAttempts: number;
@@ -27,6 +26,9 @@ export interface SqlSinkOptions {
   metrics?: PipelineMetrics;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** Verbatims are kept this many days from the feedback day: the TTL in migration 0003, or the purge on 18.16. */
+export const VERBATIM_RETENTION_DAYS = 180;
 
 /** Event ids per ledger lookup: keeps the SELECT well under max_query_size (256 KiB) on any server. */
 const LEDGER_CHUNK = 1000;
@@ -122,7 +124,7 @@ export class SqlSink implements Sink {
 
   /** 18.16 has no TTL: expired verbatims are deleted here (an async mutation), only when there are some. */
   async #purgeExpiredVerbatims(ex: SqlExecutor, signal?: AbortSignal): Promise<void> {
-    const days = this.#o.verbatimRetentionDays;
+    const days = VERBATIM_RETENTION_DAYS;
     const [row] = await ex.rows<{ n: string | number }>(`SELECT count() AS n FROM verbatims WHERE day < today() - ${days}`, signal);
     if (Number(row?.n ?? 0) > 0) {
       await ex.exec(`ALTER TABLE verbatims DELETE WHERE day < today() - ${days}`, signal);
