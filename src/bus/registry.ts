@@ -16,3 +16,8 @@ export const memoryBusDefinition = {
   configSchema: MemoryBusConfigSchema,
   create: (config) => new MemoryBus({ defaultPartitions: config.defaultPartitions }),
 } satisfies ComponentDefinition<'bus', typeof MemoryBusConfigSchema, Bus>;
+
+/** Every bus by config name. */
+export const busRegistry = {
+  memory: memoryBusDefinition,
+} as const;

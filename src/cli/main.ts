@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { replayCommand } from './replay.js';
+import { sqlCommand } from './sql.js';
+import { tagCommand } from './tag.js';
+
+const program = new Command('voc')
+  .description('voc-stream: automotive Voice-of-Customer streaming NLP — connectors → bus → Chinese NLP → ClickHouse aggregates.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    `
+With no Kafka or ClickHouse configured everything runs in one process (in-memory bus, chDB store
+in ./.voc). Set VOC_KAFKA_BROKERS / VOC_CLICKHOUSE_URL (or config/voc.yaml) to use real servers.`,
+  );
+
+program.addCommand(replayCommand());
+program.addCommand(sqlCommand());
+program.addCommand(tagCommand());
+
+await program.parseAsync(process.argv);

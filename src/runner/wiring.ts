@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import type { Bus } from '../bus/bus.js';
+import { busRegistry } from '../bus/registry.js';
+import type { ComponentContext } from '../core/component.js';
+import { formatZodIssues, type VocConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import type { z } from 'zod';
+import type { EnrichedEvent } from '../core/enriched-event.js';
+import type { Channel } from '../core/feedback-event.js';
+import { Pseudonymizer, resolvePseudonymKey } from '../core/pseudonym.js';
+import type { ParseOutcome } from '../connectors/connector.js';
+import { readChannelFile } from '../connectors/registry.js';
+import { createNlpStage, type NlpStage } from '../nlp/stage.js';
+import { sinkRegistry } from '../sinks/registry.js';
+import type { Sink } from '../sinks/sink.js';
+import { defaultTopicNames, type TopicNames } from './topics.js';
+
+// A bus definition with its config type erased, so that one lookup serves every kind.
+interface BusDefinition {
+  name: string;
+  configSchema: z.ZodType;
+  create(config: never, ctx: ComponentContext): Bus | Promise<Bus>;
+}
+
+function parseSection<S extends z.ZodType>(schema: S, raw: unknown, where: string): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`Invalid ${where} configuration: ${formatZodIssues(parsed.error, where)}.`);
+  return parsed.data;
+}
+
+export interface WiringContext extends ComponentContext {
+  config: VocConfig;
+}
+
+/** The store named by the config, connected (which runs its migrations). */
+export async function openSink(ctx: WiringContext): Promise<Sink> {
+  const { store } = ctx.config;
+  const logger = ctx.logger.child({ component: 'sink', name: store.kind });
+  const common = { kAnonymity: store.kAnonymity, verbatims: store.verbatims };
+  let sink: Sink;
+  if (store.kind === 'chdb') {
+    const def = sinkRegistry.chdb;
+    sink = await def.create(parseSection(def.configSchema, { path: store.path, ...common }, 'store'), { ...ctx, logger });
+  } else {
+    const def = sinkRegistry.clickhouse;
+    sink = await def.create(parseSection(def.configSchema, { ...store.clickhouse, ...common }, 'store.clickhouse'), { ...ctx, logger });
+  }
+  await sink.connect(ctx.signal);
+  return sink;
+}
+
+/** The bus named by the config, connected. */
+export async function openBus(ctx: WiringContext): Promise<Bus> {
+  const { bus } = ctx.config;
+  const defs: Record<string, BusDefinition | undefined> = busRegistry;
+  const def = defs[bus.kind];
+  if (!def) throw new ConfigError(`bus.kind: no bus named ${bus.kind}; expected one of ${Object.keys(busRegistry).join(', ')}.`);
+  const raw = bus.kind === 'kafka' ? bus.kafka : {};
+  const parsed = def.configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`Invalid bus.${bus.kind} configuration: ${formatZodIssues(parsed.error, `bus.${bus.kind}`)}.`);
+  const instance = await def.create(parsed.data as never, { ...ctx, logger: ctx.logger.child({ component: 'bus', name: def.name }) });
+  await instance.connect(ctx.signal);
+  return instance;
+}
+
+export interface Pipeline {
+  bus: Bus;
+  sink: Sink;
+  stage: NlpStage;
+  topics: TopicNames;
+  refine?: (events: EnrichedEvent[]) => Promise<EnrichedEvent[]>;
+  pseudonymizer(): Pseudonymizer;
+  channelSource(channel: Channel, input: string, onBytes?: (n: number) => void): Promise<AsyncIterable<ParseOutcome>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a run needs, built from the config: bus, sink, NLP stage and the pseudonymiser. The
+ * service requires VOC_PSEUDONYM_KEY; a local replay may use a key generated once per store.
+ */
+export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymKey: boolean }): Promise<Pipeline> {
+  const stage = await createNlpStage({ codeFramePath: ctx.config.nlp.codeFrame });
+  const sink = await openSink(ctx);
+  let bus: Bus;
+  try {
+    bus = await openBus(ctx);
+  } catch (err) {
+    await sink.close();
+    throw err;
+  }
+  let pseudonymizer: Pseudonymizer | undefined;
+  const getPseudonymizer = (): Pseudonymizer => {
+    if (!pseudonymizer) {
+      const key = resolvePseudonymKey({ env: process.env, storeKeyFile: join(ctx.config.store.path, 'pseudonym.key'), required: opts.requirePseudonymKey });
+      if (key.origin !== 'env') {
+        ctx.logger.warn({ path: key.path, origin: key.origin }, 'VOC_PSEUDONYM_KEY is not set: pseudonyms use the store\'s own key file.');
+        process.stderr.write(`voc: VOC_PSEUDONYM_KEY is not set; pseudonyms use the key in ${key.path} (${key.origin === 'generated' ? 'generated now' : 'kept from an earlier run'}).\n`);
+      }
+      pseudonymizer = new Pseudonymizer(key.key);
+    }
+    return pseudonymizer;
+  };
+  return {
+    bus,
+    sink,
+    stage,
+    topics: defaultTopicNames(),
+    pseudonymizer: getPseudonymizer,
+    channelSource: (channel, input, onBytes) =>
+      Promise.resolve(
+        readChannelFile(channel, input, {
+          pseudonymizer: getPseudonymizer(),
+          config: ctx.config.connectors?.[channel],
+          onBytes,
+        }),
+      ),
+    async close() {
+      await bus.close();
+      await sink.close();
+    },
+  };
+}
