@@ -22,6 +22,7 @@ export async function* csvRows(chunks: AsyncIterable<string>, opts: { maxChars: 
     max_record_size: opts.maxChars,
     skip_records_with_error: true,
     info: true,
+    raw: true,
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       const lines = err && typeof (err as { lines?: unknown }).lines === 'number' ? (err as unknown as { lines: number }).lines : 0;
       pending.push({ kind: 'error', code: 'CSV_SYNTAX', reason: `The CSV row cannot be parsed (${err?.code ?? 'unknown error'}).`, line: lines, raw: raw ?? '' });
@@ -33,9 +34,12 @@ export async function* csvRows(chunks: AsyncIterable<string>, opts: { maxChars: 
   input.pipe(parser);
 
   let header: string[] | undefined;
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string }>) {
     while (pending.length > 0) yield pending.shift() as CsvItem;
-    const { record, info } = item;
+    const { record } = item;
+    // info.lines is the record's last line; a quoted field may span lines, so count back to its first.
+    const spanned = (item.raw ?? '').replace(/\r?\n$/, '').split('\n').length - 1;
+    const info = { lines: Math.max(1, item.info.lines - spanned) };
     if (header === undefined) {
       header = record.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
       continue;

@@ -118,7 +118,9 @@ export function parseRecord(raw: unknown, position: string, ctx: SocialContext):
           authorKey: ctx.pseudonymizer.maybe(`${platform}_user`, r.authorId ?? r.authorName),
           context: {
             vehicleSeries: r.vehicleSeries,
-            region: r.region ?? defaults?.region,
+            // IP属地 is a province ("广东"); a market code ("TW", "HK") is a region.
+            province: r.region !== undefined && !/^[A-Z]{2}$/.test(r.region) ? r.region : undefined,
+            region: (r.region !== undefined && /^[A-Z]{2}$/.test(r.region) ? r.region : undefined) ?? defaults?.region,
             language: r.language ?? defaults?.language,
             platform,
             ratings: r.stars === undefined ? undefined : { stars: r.stars },
