@@ -71,9 +71,45 @@ export function topicFromRow(row: DiscoveredTopicRow): DiscoveredTopic {
   };
 }
 
+/**
+ * The part of the store's SqlExecutor (src/sinks/sql/executor.ts) these helpers need; chDB and
+ * ClickHouse executors both fit.
+ */
+export interface TopicStore {
+  exec(sql: string, signal?: AbortSignal): Promise<void>;
+  rows<T = Record<string, unknown>>(sql: string, signal?: AbortSignal): Promise<T[]>;
+  insert(table: string, rows: readonly object[], signal?: AbortSignal): Promise<void>;
+}
+
+export function ensureDiscoveredTopicsTable(store: TopicStore, signal?: AbortSignal): Promise<void> {
+  return store.exec(DISCOVERED_TOPICS_DDL, signal);
+}
+
+/** What the sink calls with `stage.drainTopics()`: upserts (ReplacingMergeTree by size). */
+export async function writeDiscoveredTopics(
+  store: TopicStore,
+  topics: readonly DiscoveredTopic[],
+  options: { withExamples?: boolean; signal?: AbortSignal } = {},
+): Promise<number> {
+  if (topics.length === 0) return 0;
+  await store.insert('discovered_topics', discoveredTopicRows(topics, options), options.signal);
+  return topics.length;
+}
+
 /** The query `voc codeframe suggest` runs against the store: latest state per topic, largest first. */
-export const SELECT_DISCOVERED_TOPICS_SQL = `SELECT topic_id, embedding_model, size, top_terms, examples, first_seen, last_seen
+export function selectDiscoveredTopicsSql(minSize: number, limit: number): string {
+  const n = (x: number) => String(Math.max(0, Math.floor(Number.isFinite(x) ? x : 0)));
+  return `SELECT topic_id, embedding_model, size, top_terms, examples, first_seen, last_seen
 FROM discovered_topics FINAL
-WHERE size >= {minSize:UInt32}
+WHERE size >= ${n(minSize)}
 ORDER BY size DESC, topic_id
-LIMIT {limit:UInt32}`;
+LIMIT ${n(limit)}`;
+}
+
+export async function readDiscoveredTopics(
+  store: TopicStore,
+  options: { minSize?: number; limit?: number; signal?: AbortSignal } = {},
+): Promise<DiscoveredTopic[]> {
+  const rows = await store.rows<DiscoveredTopicRow>(selectDiscoveredTopicsSql(options.minSize ?? 1, options.limit ?? 100), options.signal);
+  return rows.map(topicFromRow);
+}

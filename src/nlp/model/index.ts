@@ -3,6 +3,14 @@ export type { ModelStageConfig, ModelStageConfigInput, ModelDtype } from './conf
 export { createModelStage, modelStageDefinition } from './stage.js';
 export type { ModelStage, ModelStageStats, CreateModelStageOptions } from './stage.js';
 export type { DiscoveredTopic } from './discovery.js';
-export { DISCOVERED_TOPICS_DDL, SELECT_DISCOVERED_TOPICS_SQL, discoveredTopicRows, topicFromRow } from './discovered-topics.js';
-export type { DiscoveredTopicRow } from './discovered-topics.js';
+export {
+  DISCOVERED_TOPICS_DDL,
+  discoveredTopicRows,
+  ensureDiscoveredTopicsTable,
+  readDiscoveredTopics,
+  selectDiscoveredTopicsSql,
+  topicFromRow,
+  writeDiscoveredTopics,
+} from './discovered-topics.js';
+export type { DiscoveredTopicRow, TopicStore } from './discovered-topics.js';
 export type { InferenceBackend, Matrix } from './inference-worker.js';

@@ -77,6 +77,38 @@ export function resolveTransformers(): string {
   }
 }
 
+/** How long a worker gets to dispose its sessions and end before it is terminated. */
+const EXIT_GRACE_MS = 5_000;
+
+/**
+ * End a worker: ask it to dispose its sessions and finish (or wait for it to finish on its own),
+ * terminating only when it does not end in time. Resolves once the thread is gone, so that two
+ * ONNX Runtime workers never overlap in one process.
+ */
+export function stopWorker(worker: Worker, ask: boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (worker.threadId === -1) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => {
+      void worker.terminate().then(() => resolve(), () => resolve());
+    }, EXIT_GRACE_MS);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.ref();
+    if (ask) {
+      try {
+        worker.postMessage({ op: 'close' });
+      } catch {
+        // The port is already closed: the thread is ending by itself.
+      }
+    }
+  });
+}
+
 /**
  * Inference in a worker thread so the NLP stage and the event loop (health checks, consumer
  * heartbeats) are not blocked by ONNX Runtime. One request at a time (ONNX Runtime already uses
@@ -90,6 +122,8 @@ export class InferenceWorker implements InferenceBackend {
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** A worker being terminated after a timeout; the next one starts after it is gone. */
+  private stopping: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, { resolve: (m: ReplyMessage) => void; reject: (e: unknown) => void }>();
 
   private constructor(
@@ -143,18 +177,18 @@ export class InferenceWorker implements InferenceBackend {
           resolve();
           return;
         }
-        void worker.terminate();
         const where = msg.dir ?? dirs.join(', ');
-        reject(
-          new ConfigError(`Model directory ${where}: expected a loadable ${options.dtype} ONNX model, got an error: ${msg.message}`, {
-            code: 'MODEL_INVALID',
-          }),
+        const err = new ConfigError(
+          `Model directory ${where}: expected a loadable model (${options.dtype} ONNX weights, tokenizer, config), got an error: ${msg.message}`,
+          { code: 'MODEL_INVALID' },
         );
+        // The worker ends by itself after init_error; wait for it, so that a retry never overlaps.
+        void stopWorker(worker, false).then(() => reject(err));
       };
       const onError = (err: unknown) => {
         cleanup();
-        void worker.terminate();
-        reject(new ConfigError(`Models in ${dirs.join(', ')}: the inference worker failed while loading`, { code: 'MODEL_INVALID', cause: err }));
+        const e = new ConfigError(`Models in ${dirs.join(', ')}: the inference worker failed while loading`, { code: 'MODEL_INVALID', cause: err });
+        void stopWorker(worker, false).then(() => reject(e));
       };
       const onExit = (code: number) => {
         cleanup();
@@ -201,7 +235,10 @@ export class InferenceWorker implements InferenceBackend {
     const run = async (): Promise<Matrix> => {
       if (this.closed) throw new PipelineError('The model stage is closed.', { code: 'MODEL_CLOSED' });
       if (body.texts.length === 0) return { data: new Float32Array(0), rows: 0, cols: 0 };
-      if (!this.worker) await this.spawn();
+      if (!this.worker) {
+        await this.stopping;
+        await this.spawn();
+      }
       const worker = this.worker;
       if (!worker) throw new PipelineError('The inference worker is not running.', { code: 'MODEL_WORKER_DIED', retriable: true });
       const id = this.nextId++;
@@ -218,7 +255,10 @@ export class InferenceWorker implements InferenceBackend {
             );
             // A stuck ONNX call cannot be cancelled: drop the worker; the next call starts another.
             this.worker = null;
-            void worker.terminate();
+            this.stopping = worker.terminate().then(
+              () => undefined,
+              () => undefined,
+            );
           }, this.options.inferenceTimeoutMs);
           this.pending.set(id, {
             resolve: (m) => {
@@ -257,7 +297,7 @@ export class InferenceWorker implements InferenceBackend {
       this.pending.delete(id);
       p.reject(new PipelineError('The model stage is closed.', { code: 'MODEL_CLOSED' }));
     }
-    if (worker) await worker.terminate();
+    if (worker) await stopWorker(worker, true);
   }
 }
 

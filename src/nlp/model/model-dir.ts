@@ -49,7 +49,7 @@ function readJson(path: string, role: string, dir: string): Record<string, unkno
  */
 export function checkModelDir(location: ModelLocation, dtype: ModelDtype, role: 'sentiment' | 'embedding'): ModelDirInfo {
   const { dir } = location;
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {

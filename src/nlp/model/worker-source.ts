@@ -13,6 +13,7 @@
  *   ← { type: 'ready', models: { sentiment?: { labels, problemType, maxTokens }, embedding?: { maxTokens } } }
  *   ← { type: 'init_error', model, dir, message }
  *   → { id, op: 'classify' | 'embed', texts, pooling? }
+ *   → { op: 'close' }: dispose the sessions and let the thread end
  *   ← { id, ok: true, data: Float32Array, rows, cols } | { id, ok: false, message }
  */
 export const WORKER_SOURCE = String.raw`
@@ -86,6 +87,20 @@ async function embed(texts, pooling) {
   return { data, rows, cols };
 }
 
+async function disposeAll() {
+  for (const name of Object.keys(pipes)) {
+    try { await pipes[name].dispose(); } catch (_) { /* exiting anyway */ }
+    delete pipes[name];
+  }
+}
+
+// Exit by letting the thread run out of work, never by being terminated mid-call: ONNX Runtime's
+// native objects do not survive Worker.terminate() reliably (microsoft/onnxruntime#24486).
+async function shutdown() {
+  await disposeAll();
+  parentPort.close();
+}
+
 const TASKS = { sentiment: 'text-classification', embedding: 'feature-extraction' };
 
 (async () => {
@@ -130,15 +145,21 @@ const TASKS = { sentiment: 'text-classification', embedding: 'feature-extraction
     current = null;
     parentPort.postMessage({ type: 'ready', models: ready });
   } catch (err) {
+    await disposeAll();
     parentPort.postMessage({
       type: 'init_error',
       model: current ? current.modelId : null,
       dir: current ? path.join(current.localModelPath, current.modelId) : null,
       message: err && err.message ? String(err.message).split('\n')[0].slice(0, 500) : String(err),
     });
+    parentPort.close();
     return;
   }
   parentPort.on('message', async (msg) => {
+    if (msg.op === 'close') {
+      await shutdown();
+      return;
+    }
     try {
       const result = msg.op === 'classify' ? await classify(msg.texts) : await embed(msg.texts, msg.pooling);
       parentPort.postMessage({ id: msg.id, ok: true, data: result.data, rows: result.rows, cols: result.cols }, [result.data.buffer]);
