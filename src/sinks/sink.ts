@@ -1,5 +1,6 @@
 import type { DeadLetter } from '../core/dead-letter.js';
 import type { EnrichedEvent } from '../core/enriched-event.js';
+import type { CodeFrame } from '../nlp/codeframe/types.js';
 
 export interface WriteResult {
   /** Events newly written. */
@@ -51,5 +52,11 @@ export interface Sink {
   /** Runs SQL and returns the formatted output (for `voc sql` and tests). */
   query(sql: string, format?: QueryFormat): Promise<string>;
   healthcheck(): Promise<SinkHealth>;
+  /**
+   * Loads the code frame as the store's dimension table (labels, domain, need layer, department),
+   * once per frame version and hash; resolves true when it loaded rows. Optional: stores without a
+   * dimension table omit it. Call it after connect, before writing with that frame.
+   */
+  syncCodeFrame?(frame: CodeFrame, signal?: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
 }
