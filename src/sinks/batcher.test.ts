@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionError } from '../core/errors.js';
+import { FakeSink } from '../../test/support/fake-sink.js';
+import { makeMixedEvents } from '../../test/contract/sink-fixtures.js';
+import { SinkBatcher } from './batcher.js';
+
+describe('SinkBatcher', () => {
+  it('writes by size, in order, and acks each add only after its write', async () => {
+    const sink = new FakeSink();
+    const sizes: number[] = [];
+    const write = sink.writeBatch.bind(sink);
+    sink.writeBatch = (events) => {
+      sizes.push(events.length);
+      return write(events);
+    };
+    const b = new SinkBatcher(sink, { maxEvents: 10, maxWaitMs: 60_000, maxPendingEvents: 100 });
+    const acked: number[] = [];
+    const events = makeMixedEvents(25, 'size');
+    for (let i = 0; i < 25; i += 5) {
+      await b.add(events.slice(i, i + 5), () => {
+        expect(sink.events.has(events[i]!.event.id)).toBe(true);
+        acked.push(i);
+      });
+    }
+    await b.close();
+    expect(sizes).toEqual([10, 10, 5]);
+    expect(acked).toEqual([0, 5, 10, 15, 20]);
+    expect(sink.events.size).toBe(25);
+  });
+
+  it('writes a small batch after maxWaitMs', async () => {
+    const sink = new FakeSink();
+    const b = new SinkBatcher(sink, { maxEvents: 1000, maxWaitMs: 20, maxPendingEvents: 1000 });
+    const done = new Promise<void>((resolve) => void b.add(makeMixedEvents(3, 'time'), () => resolve()));
+    await done;
+    expect(sink.events.size).toBe(3);
+    await b.close();
+  });
+
+  it('hands each add its own rejected records', async () => {
+    const sink = new FakeSink();
+    const events = makeMixedEvents(4, 'rej');
+    sink.rejectIds.add(events[3]!.event.id);
+    const b = new SinkBatcher(sink, { maxEvents: 4, maxWaitMs: 60_000, maxPendingEvents: 8 });
+    const seen: string[][] = [];
+    await b.add(events.slice(0, 2), ({ rejected }) => void seen.push(rejected.map((r) => r.eventId)));
+    await b.add(events.slice(2), ({ rejected }) => void seen.push(rejected.map((r) => r.eventId)));
+    await b.close();
+    expect(seen).toEqual([[], [events[3]!.event.id]]);
+  });
+
+  it('applies back-pressure while the store is slow: pending never exceeds the bound', async () => {
+    const sink = new FakeSink();
+    let release: (() => void) | undefined;
+    const write = sink.writeBatch.bind(sink);
+    sink.writeBatch = async (events) => {
+      await new Promise<void>((r) => (release = r));
+      return write(events);
+    };
+    const b = new SinkBatcher(sink, { maxEvents: 5, maxWaitMs: 60_000, maxPendingEvents: 10 });
+    const events = makeMixedEvents(30, 'bp');
+    let maxPending = 0;
+    const producer = (async () => {
+      for (let i = 0; i < 30; i += 5) {
+        await b.add(events.slice(i, i + 5));
+        maxPending = Math.max(maxPending, b.pending);
+      }
+      await b.close();
+    })();
+    while (sink.events.size < 30) {
+      await new Promise((r) => setTimeout(r, 1));
+      release?.();
+    }
+    await producer;
+    expect(maxPending).toBeLessThanOrEqual(10);
+    expect(sink.events.size).toBe(30);
+  });
+
+  it('fails, without acking, when a write finally fails', async () => {
+    const sink = new FakeSink();
+    sink.failNextWrites = 1;
+    const b = new SinkBatcher(sink, { maxEvents: 2, maxWaitMs: 60_000, maxPendingEvents: 4 });
+    let acked = false;
+    await b.add(makeMixedEvents(2, 'fail'), () => {
+      acked = true;
+    });
+    await expect(b.flush()).rejects.toBeInstanceOf(ConnectionError);
+    await expect(b.add(makeMixedEvents(1, 'after'))).rejects.toBeInstanceOf(ConnectionError);
+    expect(acked).toBe(false);
+  });
+});
