@@ -65,8 +65,10 @@ export const DiscoveryConfigSchema = z
       .describe('How token vectors become one text vector: mean (MiniLM, most sentence-transformers) or cls (bge).'),
     genericCodes: z
       .array(z.string().min(1))
-      .default(['*.OTHER', '*.GENERAL', '*.GENERIC'])
-      .describe('Codes that do not count as coverage: exact ids or patterns with * at the start or end (e.g. "GEN.*", "*.OTHER").'),
+      .default(['*.ATTR', '*.OTHER', '*.GENERAL'])
+      .describe(
+        'Codes that do not count as coverage, as globs over code ids (* = anything): by default the attribute-only leaves (*.ATTR, "变速箱" with no issue) and catch-alls.',
+      ),
     similarity: z
       .number()
       .min(-1)

@@ -10,7 +10,10 @@ const v = (...x: number[]) => {
 
 describe('coverage', () => {
   it('matches generic codes by exact id, prefix and suffix', () => {
-    const g = genericCodeMatcher(['GEN.*', '*.OTHER', 'SVC.MISC.ANY']);
+    const g = genericCodeMatcher(['GEN.*', '*.OTHER', 'SVC.MISC.ANY', '*.X.*']);
+    expect(g('PWR.X.ANY')).toBe(true);
+    expect(g('PWRXANY')).toBe(false); // dots are literal
+    expect(genericCodeMatcher([])('A.B.C')).toBe(false);
     expect(g('GEN.PRAISE.ALL')).toBe(true);
     expect(g('PWR.TRANS.OTHER')).toBe(true);
     expect(g('SVC.MISC.ANY')).toBe(true);

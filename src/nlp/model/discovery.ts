@@ -18,17 +18,12 @@ export interface DiscoveredTopic {
   embeddingModel: string;
 }
 
-/** "GEN.*", "*.OTHER" or an exact id. */
+/** Glob patterns over code ids: "*.ATTR", "GEN.*", "*.GEN.*" or an exact id (* = any run of characters). */
 export function genericCodeMatcher(patterns: readonly string[]): (code: string) => boolean {
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  const suffixes: string[] = [];
-  for (const p of patterns) {
-    if (p.endsWith('*')) prefixes.push(p.slice(0, -1));
-    else if (p.startsWith('*')) suffixes.push(p.slice(1));
-    else exact.add(p);
-  }
-  return (code) => exact.has(code) || prefixes.some((p) => code.startsWith(p)) || suffixes.some((s) => code.endsWith(s));
+  if (patterns.length === 0) return () => false;
+  const escape = (p: string) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const re = new RegExp(`^(?:${patterns.map(escape).join('|')})$`);
+  return (code) => re.test(code);
 }
 
 /** No code hit, or only generic ones: the frame does not cover this feedback. */
