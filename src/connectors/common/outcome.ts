@@ -1,7 +1,7 @@
 import type { ParseOutcome } from '../connector.js';
 import { deadLetterFrom } from '../../core/dead-letter.js';
 import { ValidationError } from '../../core/errors.js';
-import { FeedbackEventSchema, eventId, type Channel, type FeedbackEvent, type FeedbackEventInput } from '../../core/feedback-event.js';
+import { FeedbackEventSchema, eventId, type FeedbackEvent, type FeedbackEventInput } from '../../core/feedback-event.js';
 import { formatZodIssues } from '../../core/config.js';
 import type { ParseContext } from './parse-context.js';
 

@@ -12,7 +12,7 @@ export type CsvItem =
  * row over maxChars), becomes an `error` item with its line; parsing goes on with the next row.
  */
 export async function* csvRows(chunks: AsyncIterable<string>, opts: { maxChars: number; delimiter?: string }): AsyncGenerator<CsvItem> {
-  const pending: CsvItem[] = [];
+  // A refused row is pushed into the parser's own output, so that it keeps its place among the rows.
   const parser = parse({
     bom: true,
     delimiter: opts.delimiter ?? ',',
@@ -25,7 +25,8 @@ export async function* csvRows(chunks: AsyncIterable<string>, opts: { maxChars: 
     raw: true,
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       const lines = err && typeof (err as { lines?: unknown }).lines === 'number' ? (err as unknown as { lines: number }).lines : 0;
-      pending.push({ kind: 'error', code: 'CSV_SYNTAX', reason: `The CSV row cannot be parsed (${err?.code ?? 'unknown error'}).`, line: lines, raw: raw ?? '' });
+      const skip: CsvItem = { kind: 'error', code: 'CSV_SYNTAX', reason: `The CSV row cannot be parsed (${err?.code ?? 'unknown error'}).`, line: lines, raw: raw ?? '' };
+      parser.push({ skip });
       return undefined;
     },
   });
@@ -34,8 +35,11 @@ export async function* csvRows(chunks: AsyncIterable<string>, opts: { maxChars: 
   input.pipe(parser);
 
   let header: string[] | undefined;
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string }>) {
-    while (pending.length > 0) yield pending.shift() as CsvItem;
+  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string } | { skip: CsvItem }>) {
+    if ('skip' in item) {
+      yield item.skip;
+      continue;
+    }
     const { record } = item;
     // info.lines is the record's last line; a quoted field may span lines, so count back to its first.
     const spanned = (item.raw ?? '').replace(/\r?\n$/, '').split('\n').length - 1;
@@ -64,5 +68,4 @@ export async function* csvRows(chunks: AsyncIterable<string>, opts: { maxChars: 
     });
     yield { kind: 'row', row, line: info.lines, raw: record };
   }
-  while (pending.length > 0) yield pending.shift() as CsvItem;
 }
