@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { replayCommand } from './replay.js';
+import { serveCommand } from './serve.js';
 import { sqlCommand } from './sql.js';
 import { tagCommand } from './tag.js';
 
@@ -18,5 +19,6 @@ in ./.voc). Set VOC_KAFKA_BROKERS / VOC_CLICKHOUSE_URL (or config/voc.yaml) to u
 program.addCommand(replayCommand());
 program.addCommand(sqlCommand());
 program.addCommand(tagCommand());
+program.addCommand(serveCommand());
 
 await program.parseAsync(process.argv);
