@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { migrateCommand } from './migrate.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
 import { sqlCommand } from './sql.js';
@@ -19,6 +20,7 @@ in ./.voc). Set VOC_KAFKA_BROKERS / VOC_CLICKHOUSE_URL (or config/voc.yaml) to u
 program.addCommand(replayCommand());
 program.addCommand(sqlCommand());
 program.addCommand(tagCommand());
+program.addCommand(migrateCommand());
 program.addCommand(serveCommand());
 
 await program.parseAsync(process.argv);
