@@ -1,0 +1,257 @@
+import type { Polarity } from '../../core/enriched-event.js';
+import type { Clause } from '../tag/clauses.js';
+import type { Match } from '../tag/matcher.js';
+import { TermTrie } from '../tag/matcher.js';
+import type { RawHit, Scale } from '../tag/tagger.js';
+import type { Lexicon } from './lexicon.js';
+
+type Cue =
+  | { kind: 'pol'; weight: number }
+  | { kind: 'mag'; dir: 1 | -1 }
+  | { kind: 'neg'; weak: boolean }
+  | { kind: 'deg'; mult: number };
+
+export interface ScoredHit {
+  hit: RawHit;
+  clause: Clause;
+  sentiment: Polarity;
+  intensity: number;
+  source: 'lexicon' | 'default';
+}
+
+export interface ScoreResult {
+  hits: ScoredHit[];
+  sentiment: { polarity: Polarity; score: number };
+}
+
+/** Tunables of the scorer, with the values the golden tests pin. */
+export interface ScorerOptions {
+  /** Max characters between a modifier (不, 很 …) and what it modifies: 不是很好, 没有什么顿挫. */
+  modifierGap: number;
+  /** |score| below this is neutral. */
+  neutralBelow: number;
+  /** Weight of a clause opened by a contrast word in the document score. */
+  contrastWeight: number;
+  /** Factor on a negated opinion for weak negators (不太好 → mildly negative). */
+  weakNegationFactor: number;
+}
+
+export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
+  modifierGap: 2,
+  neutralBelow: 0.3,
+  contrastWeight: 1.5,
+  weakNegationFactor: 0.5,
+};
+
+interface Mods {
+  neg: number;
+  weak: boolean;
+  deg: number;
+  end: number;
+}
+
+interface Opinion {
+  start: number;
+  cue: { kind: 'pol'; weight: number } | { kind: 'mag'; dir: 1 | -1 };
+  sign: number; // −1 when negated an odd number of times
+  factor: number; // degree multiplier × weak-negation factor
+  negated: boolean;
+  /** Stands for an opinion-bearing code term; its score is counted on that term, not again. */
+  fromTerm?: boolean;
+}
+
+function polarityOf(score: number, threshold: number): Polarity {
+  if (score >= threshold) return 1;
+  if (score <= -threshold) return -1;
+  return 0;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function scaleSign(scale: Scale | undefined): number {
+  return scale === 'higher_better' ? 1 : scale === 'higher_worse' ? -1 : 0;
+}
+
+/**
+ * Aspect-level sentiment. Within each clause, cues (opinion words, magnitude words, negators, degree
+ * adverbs) are read left to right: negators and degree adverbs attach to the next opinion word or
+ * code term within `modifierGap` characters; an opinion word applies to every code term waiting
+ * before it in the clause (动力和操控都很好), else to the nearest term before it; a term left without
+ * one after the clause's last opinion takes that opinion (很喜欢它的外观). A term's own default
+ * polarity (顿挫 −1) counts too, flipped by a negator in front (没有顿挫 → +). Questions are neutral.
+ */
+export class SentimentScorer {
+  private readonly cues = new TermTrie<Cue>();
+  private readonly options: ScorerOptions;
+
+  constructor(lexicon: Lexicon, options: Partial<ScorerOptions> = {}) {
+    this.options = { ...DEFAULT_SCORER_OPTIONS, ...options };
+    // Insertion order = precedence for identical strings: polarity phrases first (不错 is an opinion,
+    // not 不 + 错), then magnitude, negation, degree.
+    for (const [w, weight] of lexicon.polarity) this.cues.add(w, { kind: 'pol', weight });
+    for (const [w, dir] of lexicon.magnitude) this.cues.add(w, { kind: 'mag', dir });
+    for (const w of lexicon.negation) this.cues.add(w, { kind: 'neg', weak: lexicon.weakNegation.has(w) });
+    for (const [w, mult] of lexicon.degree) this.cues.add(w, { kind: 'deg', mult });
+  }
+
+  score(text: string, clauses: readonly Clause[], hits: readonly RawHit[]): ScoreResult {
+    const o = this.options;
+    const scored: ScoredHit[] = [];
+    let docScore = 0;
+    let h = 0; // index into hits (sorted by start)
+    for (const clause of clauses) {
+      const clauseHits: RawHit[] = [];
+      while (h < hits.length && (hits[h] as RawHit).start < clause.end) {
+        const hit = hits[h] as RawHit;
+        if (hit.start >= clause.start) clauseHits.push(hit);
+        h++;
+      }
+      const cues = this.cues.findAll(
+        text,
+        (m) => !clauseHits.some((x) => m.start < x.end && m.end > x.start),
+        clause.start,
+        clause.end,
+      );
+      const result = this.scoreClause(clause, clauseHits, cues);
+      for (const s of result.hits) scored.push(s);
+      if (!clause.question) docScore += result.clauseScore * (clause.contrast ? o.contrastWeight : 1);
+    }
+    return {
+      hits: scored,
+      sentiment: { polarity: polarityOf(docScore, o.neutralBelow), score: round3(Math.tanh(docScore / 2)) },
+    };
+  }
+
+  private scoreClause(
+    clause: Clause,
+    hits: readonly RawHit[],
+    cues: readonly Match<Cue>[],
+  ): { hits: ScoredHit[]; clauseScore: number } {
+    const o = this.options;
+    // Merge hits and cues by position.
+    type Item = { start: number; end: number; hit?: RawHit; cue?: Cue };
+    const items: Item[] = [];
+    for (const x of hits) items.push({ start: x.start, end: x.end, hit: x });
+    for (const c of cues) items.push({ start: c.start, end: c.end, cue: c.value });
+    items.sort((a, b) => a.start - b.start);
+
+    const assigned = new Map<RawHit, Opinion[]>();
+    const preMods = new Map<RawHit, Mods>();
+    const opinions: Opinion[] = [];
+    let pending: RawHit[] = [];
+    let mods: Mods | null = null;
+    let lastHitBefore: RawHit | undefined;
+    for (const it of items) {
+      if (mods && it.start - mods.end > o.modifierGap) mods = null;
+      if (it.hit) {
+        const hit = it.hit;
+        if (mods) preMods.set(hit, mods);
+        const def = hit.leaf.defaultPolarity;
+        if (def !== 0) {
+          // A term that is itself an opinion (死机, 顿挫) also judges the plain aspects waiting
+          // before it: 车机常常死机 → 车机 negative. Counted once, on the term itself.
+          const negated = mods !== null && mods.neg % 2 === 1;
+          const op: Opinion = {
+            start: it.start,
+            cue: { kind: 'pol', weight: def },
+            sign: negated ? -1 : 1,
+            factor: (mods?.deg ?? 1) * (negated && mods?.weak ? o.weakNegationFactor : 1),
+            negated,
+            fromTerm: true,
+          };
+          for (const t of pending) {
+            if (t.leaf.defaultPolarity !== 0 || assigned.has(t)) continue;
+            assigned.set(t, [op]);
+          }
+          pending = [];
+        }
+        mods = null;
+        pending.push(hit);
+        lastHitBefore = hit;
+        continue;
+      }
+      const cue = it.cue as Cue;
+      if (cue.kind === 'neg' || cue.kind === 'deg') {
+        mods ??= { neg: 0, weak: false, deg: 1, end: it.end };
+        if (cue.kind === 'neg') {
+          mods.neg++;
+          mods.weak ||= cue.weak;
+        } else mods.deg *= cue.mult;
+        mods.end = it.end;
+        continue;
+      }
+      const negated = mods !== null && mods.neg % 2 === 1;
+      const op: Opinion = {
+        start: it.start,
+        cue,
+        sign: negated ? -1 : 1,
+        factor: (mods?.deg ?? 1) * (negated && mods?.weak ? o.weakNegationFactor : 1),
+        negated,
+      };
+      mods = null;
+      opinions.push(op);
+      const targets = pending.length > 0 ? pending : lastHitBefore ? [lastHitBefore] : [];
+      for (const t of targets) {
+        const list = assigned.get(t);
+        if (list) list.push(op);
+        else assigned.set(t, [op]);
+      }
+      pending = [];
+    }
+    // Terms after the clause's last opinion take the nearest opinion before them.
+    if (pending.length > 0 && opinions.length > 0) {
+      const last = opinions[opinions.length - 1] as Opinion;
+      for (const t of pending) if (!assigned.has(t)) assigned.set(t, [last]);
+    }
+
+    const value = (op: Opinion, scale: Scale | undefined): number => {
+      const base = op.cue.kind === 'pol' ? op.cue.weight : op.cue.dir * scaleSign(scale);
+      return base * op.sign * op.factor;
+    };
+
+    let clauseScore = 0;
+    const counted = new Set<Opinion>();
+    const out: ScoredHit[] = [];
+    for (const hit of hits) {
+      if (clause.question) {
+        out.push({ hit, clause, sentiment: 0, intensity: 0, source: 'default' });
+        continue;
+      }
+      let score = 0;
+      let fromLexicon = false;
+      for (const op of assigned.get(hit) ?? []) {
+        const v = value(op, hit.leaf.scale);
+        if (v !== 0) fromLexicon = true;
+        score += v;
+        if (!counted.has(op) && op.fromTerm !== true) {
+          counted.add(op);
+          clauseScore += v;
+        }
+      }
+      const def = hit.leaf.defaultPolarity;
+      if (def !== 0) {
+        const m = preMods.get(hit);
+        const negated = m !== undefined && m.neg % 2 === 1;
+        const d = def * (negated ? -(m.weak ? o.weakNegationFactor : 1) : 1) * (m?.deg ?? 1);
+        if (negated) fromLexicon = true;
+        score += d;
+        clauseScore += d;
+      }
+      const sentiment = polarityOf(score, o.neutralBelow);
+      out.push({
+        hit,
+        clause,
+        sentiment,
+        intensity: sentiment === 0 ? 0 : round3(Math.min(1, Math.abs(score) / 2)),
+        source: fromLexicon && sentiment !== 0 ? 'lexicon' : 'default',
+      });
+    }
+    // Opinion words with no code term still colour the document (magnitude words need an aspect).
+    for (const op of opinions) {
+      if (!counted.has(op) && op.cue.kind === 'pol') clauseScore += value(op, undefined);
+    }
+    return { hits: out, clauseScore: clause.question ? 0 : clauseScore };
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Exact multi-term matcher over normalised text: a character trie scanned from every position, then
+ * longest-match-wins over overlapping candidates. Tagging does not depend on word segmentation, so a
+ * term matches even where jieba would cut differently (and it is several times faster than cutting).
+ * ASCII letters match case-insensitively (4S店 = 4s店, OTA = ota). Placeholders written by the
+ * redactor (〔…〕) are skipped as a whole.
+ */
+export interface TrieNode<T> {
+  next: Map<number, TrieNode<T>> | null;
+  value: T | undefined;
+}
+
+export interface Match<T> {
+  start: number;
+  end: number;
+  value: T;
+}
+
+const OPEN = 0x3014; // 〔
+const CLOSE = 0x3015; // 〕
+
+function fold(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 32 : c;
+}
+
+export class TermTrie<T> {
+  private readonly root: TrieNode<T> = { next: null, value: undefined };
+  private size = 0;
+
+  /** Adds a term; returns false (and keeps the first value) when the term is already present. */
+  add(term: string, value: T): boolean {
+    if (term.length === 0) return false;
+    let node = this.root;
+    for (let i = 0; i < term.length; i++) {
+      const c = fold(term.charCodeAt(i));
+      node.next ??= new Map();
+      let child = node.next.get(c);
+      if (!child) {
+        child = { next: null, value: undefined };
+        node.next.set(c, child);
+      }
+      node = child;
+    }
+    if (node.value !== undefined) return false;
+    node.value = value;
+    this.size++;
+    return true;
+  }
+
+  get count(): number {
+    return this.size;
+  }
+
+  /** Longest term starting at `pos` (ending at or before `limit`), or null. */
+  longestAt(text: string, pos: number, limit = text.length): Match<T> | null {
+    let node: TrieNode<T> | undefined = this.root;
+    let best: Match<T> | null = null;
+    for (let i = pos; i < limit; i++) {
+      const next: Map<number, TrieNode<T>> | null = node.next;
+      if (next === null) break;
+      node = next.get(fold(text.charCodeAt(i)));
+      if (node === undefined) break;
+      if (node.value !== undefined) best = { start: pos, end: i + 1, value: node.value };
+    }
+    return best;
+  }
+
+  /**
+   * All longest-at-position candidates in [from, to), passing `keep`, reduced to a non-overlapping
+   * set where the longer match wins (ties: the earlier one). Sorted by start.
+   */
+  findAll(text: string, keep?: (m: Match<T>) => boolean, from = 0, to = text.length): Match<T>[] {
+    const candidates: Match<T>[] = [];
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === OPEN) {
+        const close = text.indexOf('〕', i + 1);
+        if (close !== -1 && close < to) {
+          i = close;
+          continue;
+        }
+      }
+      const m = this.longestAt(text, i, to);
+      if (m !== null && (keep === undefined || keep(m))) candidates.push(m);
+    }
+    if (candidates.length < 2) return candidates;
+    // Fast path: already disjoint (the usual case).
+    let disjoint = true;
+    for (let k = 1; k < candidates.length; k++) {
+      if ((candidates[k] as Match<T>).start < (candidates[k - 1] as Match<T>).end) {
+        disjoint = false;
+        break;
+      }
+    }
+    if (disjoint) return candidates;
+    const byLength = [...candidates].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken: Match<T>[] = [];
+    for (const m of byLength) {
+      if (!taken.some((t) => m.start < t.end && m.end > t.start)) taken.push(m);
+    }
+    return taken.sort((a, b) => a.start - b.start);
+  }
+}
+
+export { CLOSE as PLACEHOLDER_CLOSE_CODE, OPEN as PLACEHOLDER_OPEN_CODE };
