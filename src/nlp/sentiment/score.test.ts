@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../stage.js';
+import { fixtureFrame, fixtureLexicon } from '../tag/fixture-frame.js';
+
+const analyze = createAnalyzer(fixtureFrame(), fixtureLexicon(), { tokens: false });
+
+function polarities(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const h of analyze(text).hits) out[h.code] = h.sentiment;
+  return out;
+}
+
+describe('aspect sentiment', () => {
+  it('没有顿挫 is not a complaint', () => {
+    expect(polarities('没有顿挫')['PWR.TRANS.JERK']).toBe(1);
+  });
+  it('顿挫感很明显 is negative, with more intensity than 顿挫', () => {
+    const strong = analyze('顿挫感很明显').hits[0];
+    expect(strong?.sentiment).toBe(-1);
+    expect(strong?.intensity).toBeGreaterThan(0);
+  });
+  it('动力还行就是油耗太高 is mixed: power positive, fuel negative, document negative', () => {
+    const r = analyze('动力还行就是油耗太高');
+    expect(polarities('动力还行就是油耗太高')).toEqual({ 'PWR.GEN.ATTR': 1, 'FUEL.CONS.ATTR': -1 });
+    expect(r.sentiment.polarity).toBe(-1);
+    expect(r.hits.map((h) => h.clauseIndex)).toEqual([0, 1]);
+  });
+  it('scales decide magnitude words: 油耗不高 positive, 空间很大 positive, 价格高 negative', () => {
+    expect(polarities('油耗不高，空间很大，价格高')).toEqual({ 'FUEL.CONS.ATTR': 1, 'SPC.GEN.ATTR': 1, 'PRC.GEN.ATTR': -1 });
+  });
+  it('a mention without an opinion is neutral, from the default', () => {
+    const [hit] = analyze('我想问一下油耗').hits;
+    expect(hit?.sentiment).toBe(0);
+    expect(hit?.sentimentSource).toBe('default');
+  });
+  it('questions are neutral', () => {
+    expect(polarities('这车油耗高吗？')['FUEL.CONS.ATTR']).toBe(0);
+  });
+  it('one opinion judges every aspect waiting before it', () => {
+    expect(polarities('动力和油耗都不太好')).toEqual({ 'PWR.GEN.ATTR': -1, 'FUEL.CONS.ATTR': -1 });
+  });
+  it('weak negation softens: 不太好 is less intense than 不好', () => {
+    const weak = analyze('动力不太好').hits[0]?.intensity ?? 0;
+    const strong = analyze('动力差').hits[0]?.intensity ?? 0;
+    expect(weak).toBeLessThan(strong);
+  });
+  it('an opinion-bearing term judges the aspect before it: 车机常常死机', () => {
+    expect(polarities('车机常常死机')).toEqual({ 'CPT.HU.ATTR': -1, 'CPT.HU.LAG': -1 });
+  });
+});
+
+describe('createAnalyzer', () => {
+  it('normalises, redacts and tags the must-show example', () => {
+    const full = createAnalyzer(fixtureFrame(), fixtureLexicon());
+    const r = full('車機常常當機，換擋頓挫，電話13812345678');
+    expect(r.text).toBe('车机常常死机，换挡顿挫，电话〔手机号〕');
+    expect(r.redactions).toEqual({ mobile: 1 });
+    expect(r.script).toBe('hant');
+    expect(r.tokens).toContain('〔手机号〕');
+    expect(r.tokens).toContain('换挡顿挫');
+    const codes = r.hits.map((h) => [h.code, h.sentiment]);
+    expect(codes).toContainEqual(['CPT.HU.LAG', -1]);
+    expect(codes).toContainEqual(['PWR.TRANS.JERK', -1]);
+    for (const h of r.hits) expect(r.text.slice(h.span[0], h.span[1])).toBe(h.term);
+    expect(r.codeFrame).toEqual({ version: 'fixture-1', hash: '0123456789abcdef' });
+  });
+});
