@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ComponentDefinition } from '../core/component.js';
 import type { Bus } from './bus.js';
+import { kafkaBusDefinition } from './kafka/index.js';
 import { MemoryBus } from './memory.js';
 
 export const MemoryBusConfigSchema = z
@@ -20,4 +21,5 @@ export const memoryBusDefinition = {
 /** Every bus by config name. */
 export const busRegistry = {
   memory: memoryBusDefinition,
+  kafka: kafkaBusDefinition,
 } as const;
