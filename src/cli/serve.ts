@@ -2,10 +2,10 @@ import { Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { resolvePseudonymKey } from '../core/pseudonym.js';
 import { openPipeline } from '../runner/wiring.js';
-import { defaultTopicNames } from '../runner/topics.js';
 import { parseRoles, resolveServiceConfig, type ServiceFlags } from '../service/config.js';
 import { CredentialStore } from '../service/credentials.js';
 import { VocService } from '../service/server.js';
+import { serviceTopics } from '../service/topics.js';
 import { addCommonOptions, commandContext, runCommand, type CommonOptions } from './context.js';
 
 interface ServeOptions extends CommonOptions {
@@ -70,13 +70,15 @@ See docs/operations.md.`,
         );
       }
 
+      const topics = serviceTopics(ctx.config);
       const pipeline = await openPipeline(ctx, { requirePseudonymKey: true });
       const svc = new VocService({
         service,
         bus: pipeline.bus,
         sink: pipeline.sink,
         stage: pipeline.stage,
-        topics: defaultTopicNames(service.topicPrefix),
+        topics: topics.names,
+        topicSpecs: topics.specs,
         pseudonymizer: pipeline.pseudonymizer(),
         credentials,
         logger: ctx.logger,

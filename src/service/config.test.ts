@@ -9,7 +9,7 @@ const config = (raw: Record<string, unknown> = {}) => VocConfigSchema.parse(raw)
 describe('service config', () => {
   it('has defaults: loopback, 8080, both roles, 300 s replay window', () => {
     const s = resolveServiceConfig(config());
-    expect(s).toMatchObject({ host: '127.0.0.1', port: 8080, roles: ['ingest', 'process'], replayWindowSeconds: 300, topicPrefix: 'voc' });
+    expect(s).toMatchObject({ host: '127.0.0.1', port: 8080, roles: ['ingest', 'process'], replayWindowSeconds: 300 });
   });
 
   it('applies flags over the file and names a bad key', () => {

@@ -44,11 +44,6 @@ export const ServiceConfigSchema = z
       .default(30)
       .describe('On SIGTERM/SIGINT: time to finish requests and batches, commit and flush; after it the process exits non-zero.'),
     lagPollSeconds: z.number().min(0.1).max(3600).default(5).describe('How often the consumer lag gauge is refreshed (process role).'),
-    topicPrefix: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+$/)
-      .default('voc')
-      .describe('Topic names: <prefix>.raw.<channel> and <prefix>.dlq. Every instance of one deployment must use the same prefix.'),
   })
   .describe('`voc serve`: the HTTP ingest API, the NLP consumer group and the sink in one long-running process.');
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Bus, Subscription } from '../bus/bus.js';
+import type { Bus, Subscription, TopicSpec } from '../bus/bus.js';
 import { ConnectionError } from '../core/errors.js';
 import { CHANNELS, type Channel } from '../core/feedback-event.js';
 import type { EnrichedEvent } from '../core/enriched-event.js';
@@ -11,7 +11,7 @@ import type { Pseudonymizer } from '../core/pseudonym.js';
 import { connectorDefinition, type BoundParsers } from '../connectors/registry.js';
 import { RunCounters } from '../runner/accounting.js';
 import { createBatchProcessor } from '../runner/process-batch.js';
-import { topicSpecs, type TopicNames } from '../runner/topics.js';
+import type { TopicNames } from '../runner/topics.js';
 import type { NlpStage } from '../nlp/stage.js';
 import type { Sink } from '../sinks/sink.js';
 import type { ServiceConfig } from './config.js';
@@ -26,6 +26,8 @@ export interface VocServiceDeps {
   sink: Sink;
   stage: NlpStage;
   topics: TopicNames;
+  /** Topics ensured at start (partitions, retention). */
+  topicSpecs: TopicSpec[];
   pseudonymizer: Pseudonymizer;
   credentials: CredentialStore;
   logger: Logger;
@@ -117,7 +119,7 @@ export class VocService {
 
   async start(): Promise<void> {
     const d = this.#d;
-    await d.bus.ensureTopics(topicSpecs(d.topics));
+    await d.bus.ensureTopics(d.topicSpecs);
     if (this.#roles.has('process')) await this.#startProcessing();
     const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
@@ -204,7 +206,6 @@ export class VocService {
     let channelLabel = '';
     const requestId = typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
     res.setHeader('X-Request-Id', requestId);
-    if (this.#draining) res.setHeader('Connection', 'close');
     this.#inFlight++;
     this.serviceMetrics.inFlight.inc();
     res.once('close', () => {
@@ -350,6 +351,8 @@ export class VocService {
 
   #sendJson(res: ServerResponse, status: number, body: unknown): void {
     const text = JSON.stringify(body);
+    // During a drain every answer closes its connection, so that keep-alive clients reconnect elsewhere.
+    if (this.#draining) res.setHeader('Connection', 'close');
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
     res.end(text);
   }
