@@ -6,7 +6,7 @@
 #   - ClickHouse from Debian's clickhouse-server package (18.16), as a project-local instance
 #     (scripts/clickhouse/*.xml) with HTTP on 127.0.0.1:8123 and native on 127.0.0.1:9000.
 #
-# Usage: scripts/services.sh up|down|status|env|logs [kafka|clickhouse]
+# Usage: scripts/services.sh up|down|restart|status|env|logs [kafka|clickhouse]
 #
 # Environment:
 #   VOC_SERVICES_DIR     where jars, data, logs and pid files live (default: <repo>/.services)
@@ -387,13 +387,23 @@ main() {
       if [[ "$which" != kafka ]]; then ch_status || rc=1; fi
       exit "$rc"
       ;;
+    restart)
+      # Restart what runs, same version (the broker-restart integration test uses this).
+      if [[ "$which" != clickhouse ]]; then
+        local running
+        running="$(cat "$KAFKA_VERSION_FILE" 2>/dev/null || echo "$KAFKA_VERSION")"
+        kafka_down
+        KAFKA_VERSION="$running" KAFKA_HOME="$SERVICES_DIR/kafka-$running" kafka_up
+      fi
+      if [[ "$which" != kafka ]]; then ch_down; ch_up; fi
+      ;;
     logs)
       local version
       version="$(cat "$KAFKA_VERSION_FILE" 2>/dev/null || echo "$KAFKA_VERSION")"
       echo "kafka:      $SERVICES_DIR/kafka-$version/logs/"
       echo "clickhouse: $CH_HOME/log/"
       ;;
-    *) die "unknown command '$cmd' (up|down|status|env|logs)" ;;
+    *) die "unknown command '$cmd' (up|down|restart|status|env|logs)" ;;
   esac
 }
 

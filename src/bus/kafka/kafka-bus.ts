@@ -234,6 +234,16 @@ export class KafkaBus implements Bus {
     });
   }
 
+  /** A consumer group's state (Stable, PreparingRebalance, Empty, Dead …) and its members' client ids. */
+  async describeGroup(group: string): Promise<{ state: string; members: string[] }> {
+    const admin = this.#requireAdmin();
+    return this.#withRetry('describeGroup', undefined, async () => {
+      const { groups } = await admin.describeGroups([group]);
+      const g = groups[0];
+      return { state: g?.state ?? 'Dead', members: (g?.members ?? []).map((m) => m.clientId) };
+    });
+  }
+
   async healthcheck(): Promise<BusHealth> {
     if (this.#closed) return { ok: false, detail: 'closed' };
     if (!this.#connected || !this.#admin) return { ok: false, detail: 'not connected' };
