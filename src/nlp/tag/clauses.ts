@@ -16,10 +16,19 @@ export interface Clause {
   question: boolean;
 }
 
-const BREAK = new Set([...'，,。！!？?；;…\n\r～~']);
+const BREAK = new Uint8Array(0x10000);
+for (const ch of '，,。！!？?；;…\n\r～~') BREAK[ch.charCodeAt(0)] = 1;
 export const DEFAULT_CONTRAST_WORDS = ['但是', '不过', '就是', '可是', '然而', '只是', '可惜', '但'];
 
 const QUESTION_TAIL = /(吗|么|嘛|呢)[\s?？~～]*$|^[^?？]*(多少|怎么样|如何|是否|有没有|是不是|会不会|能不能|哪个|哪款)[^?？]*[?？]$/;
+
+const QUESTION_PARTICLES = new Set([0x5417, 0x4e48, 0x561b, 0x5462]); // 吗 么 嘛 呢
+
+function isQuestion(t: string, endsWithQuestion: boolean): boolean {
+  // Cheap checks first: the regex only runs on clauses that end like a question.
+  if (!endsWithQuestion && !QUESTION_PARTICLES.has(t.charCodeAt(t.length - 1))) return false;
+  return QUESTION_TAIL.test(endsWithQuestion ? `${t}?` : t);
+}
 
 function isAscii(c: number): boolean {
   return c < 0x80;
@@ -27,12 +36,12 @@ function isAscii(c: number): boolean {
 
 export class ClauseSplitter {
   private readonly contrast: string[];
-  private readonly contrastFirst: Set<string>;
+  private readonly contrastFirst = new Uint8Array(0x10000);
 
   constructor(contrastWords: readonly string[] = DEFAULT_CONTRAST_WORDS) {
     // Longest first so 但是 wins over 但.
     this.contrast = [...new Set(contrastWords)].filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
-    this.contrastFirst = new Set(this.contrast.map((w) => w[0] as string));
+    for (const w of this.contrast) this.contrastFirst[w.charCodeAt(0)] = 1;
   }
 
   split(text: string): Clause[] {
@@ -53,20 +62,20 @@ export class ClauseSplitter {
           end: e,
           index: clauses.length,
           contrast,
-          question: QUESTION_TAIL.test(endsWithQuestion ? `${t}?` : t),
+          question: isQuestion(t, endsWithQuestion),
         });
       }
       contrast = nextContrast;
     };
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const ch = text[i] as string;
-      if (BREAK.has(ch)) {
-        push(i, ch === '?' || ch === '？', false);
+      const c = text.charCodeAt(i);
+      if (BREAK[c] === 1) {
+        push(i, c === 0x3f || c === 0xff1f, false);
         start = i + 1;
         continue;
       }
-      if (ch === '.') {
+      if (c === 0x2e) {
         const prev = text.charCodeAt(i - 1);
         const next = text.charCodeAt(i + 1);
         if (!(prev >= 0x30 && prev <= 0x39 && next >= 0x30 && next <= 0x39)) {
@@ -75,7 +84,7 @@ export class ClauseSplitter {
         }
         continue;
       }
-      if (ch === ' ') {
+      if (c === 0x20) {
         const prev = text.charCodeAt(i - 1);
         const next = text.charCodeAt(i + 1);
         if (i > 0 && i + 1 < n && !isAscii(prev) && !isAscii(next)) {
@@ -84,7 +93,7 @@ export class ClauseSplitter {
         }
         continue;
       }
-      if (!this.contrastFirst.has(ch)) continue;
+      if (this.contrastFirst[c] !== 1) continue;
       for (const w of this.contrast) {
         if (text.startsWith(w, i)) {
           // A contrast word at the very start of a clause only marks it.
