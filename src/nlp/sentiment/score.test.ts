@@ -44,6 +44,10 @@ describe('aspect sentiment', () => {
     const strong = analyze('动力差').hits[0]?.intensity ?? 0;
     expect(weak).toBeLessThan(strong);
   });
+  it('negation reaches over a comparison: 动力没有想象中那么好', () => {
+    expect(polarities('动力没有想象中那么好')['PWR.GEN.ATTR']).toBe(-1);
+    expect(polarities('动力没问题')['PWR.GEN.ATTR']).toBe(1);
+  });
   it('an opinion-bearing term judges the aspect before it: 车机常常死机', () => {
     expect(polarities('车机常常死机')).toEqual({ 'CPT.HU.ATTR': -1, 'CPT.HU.LAG': -1 });
   });

@@ -60,6 +60,15 @@ interface Opinion {
   fromTerm?: boolean;
 }
 
+// 没有想象中那么好, 并不像说的那样差: a negator reaches over a comparison to the opinion.
+const COMPARISON = /那么|这么|那样|这样|那般|想象|预期|传说|宣传/;
+const EXTENDED_GAP = 8;
+
+function extendsNegation(clause: Clause, mods: Mods, start: number): boolean {
+  if (mods.neg === 0 || start - mods.end > EXTENDED_GAP) return false;
+  return COMPARISON.test(clause.text.slice(mods.end - clause.start, start - clause.start));
+}
+
 function polarityOf(score: number, threshold: number): Polarity {
   if (score >= threshold) return 1;
   if (score <= -threshold) return -1;
@@ -144,7 +153,7 @@ export class SentimentScorer {
     let mods: Mods | null = null;
     let lastHitBefore: RawHit | undefined;
     for (const it of items) {
-      if (mods && it.start - mods.end > o.modifierGap) mods = null;
+      if (mods && it.start - mods.end > o.modifierGap && !extendsNegation(clause, mods, it.start)) mods = null;
       if (it.hit) {
         const hit = it.hit;
         if (mods) preMods.set(hit, mods);
