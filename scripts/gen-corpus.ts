@@ -277,11 +277,14 @@ export function generateText(r: Rng, channel: Channel): GeneratedText {
     if (r.chance(0.04)) text += r.pick(EMOJI);
     text += r.pick(ENDINGS);
   }
-  text = [...text].slice(0, len).join('').trim();
+  // Cut by code points, so that an emoji's surrogate pair is never split.
+  const points = [...text];
   if (withPii) {
     // PII goes in whole (never cut by the length), after a clause of its own.
     const p = pii(r);
-    text = `${text.slice(0, Math.max(0, len - p.length - 1))}，${p}`;
+    text = `${points.slice(0, Math.max(0, len - p.length - 1)).join('')}，${p}`;
+  } else {
+    text = points.slice(0, len).join('').trim();
   }
   if (text.replace(/[\s，。！；]/g, '') === '') text = '还不错';
   let trad: GeneratedText['traditional'] = null;

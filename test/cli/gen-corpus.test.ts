@@ -36,6 +36,8 @@ describe('gen-corpus', () => {
     const lengths = events.map((e) => [...e.text].length).sort((a, b) => a - b);
     expect(lengths[0]).toBeGreaterThanOrEqual(5);
     expect(lengths.at(-1)).toBeLessThanOrEqual(500);
+    // Well-formed UTF-16: no emoji cut in half.
+    expect(events.every((e) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(e.text))).toBe(true);
     const median = lengths[lengths.length >> 1]!;
     expect(median).toBeGreaterThanOrEqual(50);
     expect(median).toBeLessThanOrEqual(70);
