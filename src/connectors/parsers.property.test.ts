@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANNELS, FeedbackEventSchema, type Channel } from '../core/feedback-event.js';
 import type { ParseOutcome } from './connector.js';
 import { connectorRegistry, readChannelFile } from './registry.js';
+import { ownWords } from './social/parse.js';
 import { collect, testContext, testPseudonymizer } from './test-helpers.js';
 
 /** Field names the parsers look for (canonical and alias), so that random records get past the first checks. */
@@ -76,6 +77,36 @@ describe.each(CHANNELS)('%s parsers never throw', (channel) => {
       fc.property(csvRow, fc.nat(), (row, n) => {
         const position = `prop.csv:${n}`;
         checkOutcomes(parseCsvRow(row, position, ctx as never), position, channel);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** A valid record per channel with the text field left open. */
+const TEMPLATES: Record<Channel, (text: string, id: string) => unknown> = {
+  hotline: (text, id) => ({ callId: id, startTime: '2024-03-12 09:15:02', callerNumber: '13812345678', agentId: 'A1', turns: [{ role: 'agent', text: '您好' }, { role: 'customer', text }] }),
+  survey: (text, id) => ({ responseId: id, submittedAt: '2024-04-02T10:11:12+08:00', nps: 9, answers: [{ questionId: 'q1', question: '建议？', text }] }),
+  private_domain: (text, id) => ({ msgid: id, from: 'wmAbc', roomid: 'wr1', msgtime: 1712030405123, msgtype: 'text', text: { content: text } }),
+  social: (text, id) => ({ platform: 'weibo', postId: id, authorId: 'u1', publishedAt: '2024-04-10 08:12:00', content: text }),
+  dealer: (text, id) => ({ dealer_code: 'SH021', order_no: id, vin: 'LSJW74U39PZ208361', customer_comment: text, closed_at: '2024-04-01 17:30:00', rating: '4' }),
+};
+
+describe.each(CHANNELS)('%s: a valid record with any text', (channel) => {
+  it('is an event with the trimmed text, or a counted skip, or TEXT_TOO_LONG — nothing else', () => {
+    const def = connectorRegistry[channel];
+    const ctx = testContext(channel);
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ minLength: 19_990, maxLength: 20_010 }), fc.constantFrom('a//@b: c', '//@b: c', ' 好 '));
+    fc.assert(
+      fc.property(text, fc.uuid(), (t, id) => {
+        const out = def.parseRecord(TEMPLATES[channel](t, id), 'p', ctx as never);
+        expect(out).toHaveLength(1);
+        const o = out[0] as ParseOutcome;
+        // Social keeps a repost's own words only (before "//@").
+        const published = channel === 'social' ? ownWords(t).own : t;
+        if (o.kind === 'event') expect(o.event.text).toBe(published.replace(/^[\s\uFEFF]+|[\s\uFEFF]+$/g, ''));
+        else if (o.kind === 'skipped') expect(['empty_text', 'emoji_only', 'duplicate']).toContain(o.reason);
+        else expect(o.letter.code).toBe('TEXT_TOO_LONG');
       }),
       { numRuns: 300 },
     );

@@ -65,6 +65,7 @@ describe('JSON splitting', () => {
   it('reads one object, or objects one after another', async () => {
     expect(texts(await all(splitJsonDocument(chunksOf('{"a":1}', 3), 100)))).toEqual(['{"a":1}']);
     expect(texts(await all(splitJsonDocument(chunksOf('{"a":1}\n{"b":2}\n', 3), 100)))).toEqual(['{"a":1}', '{"b":2}']);
+    expect(texts(await all(splitJsonDocument(chunksOf('[{"a":1}]\n[{"b":2}] x', 3), 100)))).toEqual(['{"a":1}', '{"b":2}', '<syntax>']);
   });
 
   it('reports a truncated value, junk and an oversized record, and goes on', async () => {

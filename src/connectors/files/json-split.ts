@@ -148,6 +148,7 @@ export async function* splitJsonDocument(chunks: AsyncIterable<string>, maxChars
       }
       // between records
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff) continue;
+      if (mode === 'done' && (c === 0x5b || c === 0x7b)) mode = 'start'; // another document follows
       if (mode === 'start') {
         if (c === 0x5b) {
           mode = 'array';
