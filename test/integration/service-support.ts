@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { CHANNELS, type Channel } from '../../src/core/feedback-event.js';
 
@@ -148,4 +149,100 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (Object.entries(labels).every(([k, v]) => got[k] === v)) sum += Number(m[3]);
   }
   return sum;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: Record<string, unknown> & { error?: { code: string; message: string }; eventIds?: string[]; accepted?: number };
+}
+
+/** One HTTP request (node:http, so that nothing hides what the server did with the connection). */
+export function http(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: import('node:http').Agent } = {}): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'), headers: opts.headers, agent: opts.agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        let json: HttpResult['json'] = {};
+        try {
+          json = body.startsWith('{') ? (JSON.parse(body) as HttpResult['json']) : {};
+        } catch {
+          json = {};
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+      });
+    });
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `probe` returns true, polling; throws with `what` after `timeoutMs`. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}.`);
+    await sleep(200);
+  }
+}
+
+export interface LoadResult {
+  /** Event ids of every 202 answer. */
+  acked: string[];
+  requests: number;
+  /** 503 answers (draining, bus unavailable). */
+  refused: number;
+  /** Requests that got no answer (connection refused or closed). */
+  failed: number;
+}
+
+/**
+ * Senders posting NDJSON batches (every channel in turn, bearer tokens, keep-alive connections)
+ * until stopped or until the server stops answering — what a platform's pushers do while the
+ * service is being stopped.
+ */
+export function startLoad(url: string, opts: { concurrency: number; batchSize: number; tag: string; maxRequests?: number }): { stop(): void; done: Promise<LoadResult>; acked(): number } {
+  const result: LoadResult = { acked: [], requests: 0, refused: 0, failed: 0 };
+  let stopped = false;
+  const worker = async (w: number): Promise<void> => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let k = 0; !stopped; k++) {
+        if (opts.maxRequests !== undefined && result.requests >= opts.maxRequests) break;
+        const channel = CHANNELS[(w + k) % CHANNELS.length] as Channel;
+        const records = Array.from({ length: opts.batchSize }, (_, i) => channelRecord(channel, k * opts.batchSize + i, `${opts.tag}w${w}`));
+        result.requests++;
+        let r: HttpResult;
+        try {
+          r = await http(`${url}/v1/ingest/${channel}`, { body: ndjson(records), headers: { Authorization: `Bearer ${tokenFor(channel)}`, 'Content-Type': 'application/x-ndjson' }, agent });
+        } catch {
+          result.failed++;
+          break;
+        }
+        if (r.status === 202) result.acked.push(...(r.json.eventIds ?? []));
+        else if (r.status === 503) {
+          result.refused++;
+          break;
+        } else throw new Error(`Unexpected ${r.status}: ${r.body}`);
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+  const done = Promise.all(Array.from({ length: opts.concurrency }, (_, w) => worker(w))).then(() => result);
+  return {
+    stop: () => {
+      stopped = true;
+    },
+    done,
+    acked: () => result.acked.length,
+  };
 }
