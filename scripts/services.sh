@@ -119,6 +119,11 @@ kafka_fetch() {
     die "could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION (is the version on Maven Central?)"
   fi
   [[ -f "$libs/kafka_2.13-$KAFKA_VERSION.jar" ]] || die "kafka_2.13-$KAFKA_VERSION.jar missing after fetch"
+  if [[ "$(kafka_major)" -ge 4 ]]; then
+    # Keep the log4j2 binding that matches the slf4j-api Kafka brought (see scripts/kafka/pom.xml).
+    if compgen -G "$libs/slf4j-api-1.*.jar" >/dev/null; then rm -f "$libs"/log4j-slf4j2-impl-*.jar
+    else rm -f "$libs"/log4j-slf4j-impl-*.jar; fi
+  fi
   touch "$libs/.complete"
 }
 
