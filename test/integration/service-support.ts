@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { CHANNELS, type Channel } from '../../src/core/feedback-event.js';
 
 /**
@@ -99,6 +100,9 @@ export function credentialEnv(): Record<string, string> {
   return env;
 }
 
+/** The repository root: `voc serve` runs from there whatever the caller's working directory. */
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
@@ -112,6 +116,7 @@ export interface ServeProcess {
 export function startServe(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', ...args], {
     env: { ...process.env, VOC_KAFKA_BROKERS: '', VOC_CLICKHOUSE_URL: '', VOC_LOG_LEVEL: 'warn', ...env },
+    cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
