@@ -11,8 +11,15 @@ function polarities(text: string): Record<string, number> {
 }
 
 describe('aspect sentiment', () => {
-  it('没有顿挫 is not a complaint', () => {
-    expect(polarities('没有顿挫')['PWR.TRANS.JERK']).toBe(1);
+  it('没有顿挫 is not a complaint; with praise it is positive', () => {
+    expect(polarities('没有顿挫')['PWR.TRANS.JERK']).toBe(0);
+    expect(polarities('顿挫没有了')['PWR.TRANS.JERK']).toBe(0);
+    expect(polarities('顿挫')['PWR.TRANS.JERK']).toBe(-1);
+    expect(analyze('变速箱没有顿挫，换挡很平顺').sentiment.polarity).toBe(1);
+  });
+  it('questions and hypotheticals are neutral: A不A, 请问, 如果', () => {
+    expect(polarities('油耗高不高')['FUEL.CONS.ATTR']).toBe(0);
+    expect(polarities('如果油耗太高就不买了')['FUEL.CONS.ATTR']).toBe(0);
   });
   it('顿挫感很明显 is negative, with more intensity than 顿挫', () => {
     const strong = analyze('顿挫感很明显').hits[0];

@@ -9,7 +9,8 @@ type Cue =
   | { kind: 'pol'; weight: number }
   | { kind: 'mag'; dir: 1 | -1 }
   | { kind: 'neg'; weak: boolean }
-  | { kind: 'deg'; mult: number };
+  | { kind: 'deg'; mult: number }
+  | { kind: 'none' };
 
 export interface ScoredHit {
   hit: RawHit;
@@ -34,6 +35,12 @@ export interface ScorerOptions {
   contrastWeight: number;
   /** Factor on a negated opinion for weak negators (不太好 → mildly negative). */
   weakNegationFactor: number;
+  /**
+   * Factor on a negated opinion-bearing term: 没有顿挫 / 不烧机油 is "not a complaint" — by default
+   * weakly positive, below the neutral threshold on its own, so it reads as neutral unless the
+   * clause praises (没有顿挫，很平顺).
+   */
+  negatedTermFactor: number;
 }
 
 export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
@@ -41,6 +48,7 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   neutralBelow: 0.3,
   contrastWeight: 1.5,
   weakNegationFactor: 0.5,
+  negatedTermFactor: 0.25,
 };
 
 interface Mods {
@@ -60,8 +68,11 @@ interface Opinion {
   fromTerm?: boolean;
 }
 
-// 没有想象中那么好, 并不像说的那样差: a negator reaches over a comparison to the opinion.
-const COMPARISON = /那么|这么|那样|这样|那般|想象|预期|传说|宣传/;
+// 没有想象中那么好, 并不像说的那样差: a negator reaches over a comparison to the opinion; 没有出现过
+// 烧机油, 没发现异响: over an experiential verb to the term.
+const COMPARISON = /那么|这么|那样|这样|那般|想象|预期|传说|宣传|出现|发现|遇到|碰到|感觉|觉得|听到|担心|什么|任何/;
+// 烧机油暂时还没遇到, 异响没有了: a negation right after an opinion-bearing term.
+const NEGATED_AFTER = /^[^，,。！？!?]{0,3}?(没|没有|未|不再)(遇到|出现|发现|碰到|感觉到|听到|过|了)|^[^，,。！？!?]{0,2}?(消失|解决|没了|没有了)/;
 const EXTENDED_GAP = 8;
 
 function extendsNegation(clause: Clause, mods: Mods, start: number): boolean {
@@ -99,7 +110,8 @@ export class SentimentScorer {
     this.options = { ...DEFAULT_SCORER_OPTIONS, ...options };
     // Insertion order = precedence for identical strings: polarity phrases first (不错 is an opinion,
     // not 不 + 错), then magnitude, negation, degree.
-    for (const [w, weight] of lexicon.polarity) this.cues.add(w, { kind: 'pol', weight });
+    // Weight 0 = a neutral word that shadows an opinion inside it (差异, 最好, 好像): no cue at all.
+    for (const [w, weight] of lexicon.polarity) this.cues.add(w, weight === 0 ? { kind: 'none' } : { kind: 'pol', weight });
     for (const [w, dir] of lexicon.magnitude) this.cues.add(w, { kind: 'mag', dir });
     for (const w of lexicon.negation) this.cues.add(w, { kind: 'neg', weak: lexicon.weakNegation.has(w) });
     for (const [w, mult] of lexicon.degree) this.cues.add(w, { kind: 'deg', mult });
@@ -125,7 +137,7 @@ export class SentimentScorer {
       );
       const result = this.scoreClause(clause, clauseHits, cues);
       for (const s of result.hits) scored.push(s);
-      if (!clause.question) docScore += result.clauseScore * (clause.contrast ? o.contrastWeight : 1);
+      if (!clause.question && !clause.hypothetical) docScore += result.clauseScore * (clause.contrast ? o.contrastWeight : 1);
     }
     return {
       hits: scored,
@@ -152,6 +164,7 @@ export class SentimentScorer {
     let pending: RawHit[] = [];
     let mods: Mods | null = null;
     let lastHitBefore: RawHit | undefined;
+    let lastPolarOpinion: Opinion | undefined;
     for (const it of items) {
       if (mods && it.start - mods.end > o.modifierGap && !extendsNegation(clause, mods, it.start)) mods = null;
       if (it.hit) {
@@ -166,7 +179,7 @@ export class SentimentScorer {
             start: it.start,
             cue: { kind: 'pol', weight: def },
             sign: negated ? -1 : 1,
-            factor: (mods?.deg ?? 1) * (negated && mods?.weak ? o.weakNegationFactor : 1),
+            factor: negated ? o.negatedTermFactor : (mods?.deg ?? 1),
             negated,
             fromTerm: true,
           };
@@ -182,6 +195,10 @@ export class SentimentScorer {
         continue;
       }
       const cue = it.cue as Cue;
+      if (cue.kind === 'none') {
+        mods = null;
+        continue;
+      }
       if (cue.kind === 'neg' || cue.kind === 'deg') {
         mods ??= { neg: 0, weak: false, deg: 1, end: it.end };
         if (cue.kind === 'neg') {
@@ -202,6 +219,7 @@ export class SentimentScorer {
       mods = null;
       opinions.push(op);
       const targets = pending.length > 0 ? pending : lastHitBefore ? [lastHitBefore] : [];
+      if (cue.kind === 'pol') lastPolarOpinion = op;
       for (const t of targets) {
         const list = assigned.get(t);
         if (list) list.push(op);
@@ -209,10 +227,10 @@ export class SentimentScorer {
       }
       pending = [];
     }
-    // Terms after the clause's last opinion take the nearest opinion before them.
-    if (pending.length > 0 && opinions.length > 0) {
-      const last = opinions[opinions.length - 1] as Opinion;
-      for (const t of pending) if (!assigned.has(t)) assigned.set(t, [last]);
+    // Terms after the clause's last opinion take the nearest opinion word before them (很喜欢它的
+    // 外观). Magnitude words only look forward: 大空间 is a noun phrase, not a verdict.
+    if (pending.length > 0 && lastPolarOpinion !== undefined) {
+      for (const t of pending) if (!assigned.has(t)) assigned.set(t, [lastPolarOpinion]);
     }
 
     const value = (op: Opinion, scale: Scale | undefined): number => {
@@ -224,7 +242,7 @@ export class SentimentScorer {
     const counted = new Set<Opinion>();
     const out: ScoredHit[] = [];
     for (const hit of hits) {
-      if (clause.question) {
+      if (clause.question || clause.hypothetical) {
         out.push({ hit, clause, sentiment: 0, intensity: 0, source: 'default' });
         continue;
       }
@@ -243,7 +261,9 @@ export class SentimentScorer {
       if (def !== 0) {
         const m = preMods.get(hit);
         const negated = m !== undefined && m.neg % 2 === 1;
-        const d = def * (negated ? -(m.weak ? o.weakNegationFactor : 1) : 1) * (m?.deg ?? 1);
+        const negatedAfter = !negated && NEGATED_AFTER.test(clause.text.slice(hit.end - clause.start, hit.end - clause.start + 8));
+        const d = negated || negatedAfter ? -def * o.negatedTermFactor : def * (m?.deg ?? 1);
+        if (negatedAfter) fromLexicon = true;
         if (negated) fromLexicon = true;
         score += d;
         clauseScore += d;
@@ -261,6 +281,6 @@ export class SentimentScorer {
     for (const op of opinions) {
       if (!counted.has(op) && op.cue.kind === 'pol') clauseScore += value(op, undefined);
     }
-    return { hits: out, clauseScore: clause.question ? 0 : clauseScore };
+    return { hits: out, clauseScore: clause.question || clause.hypothetical ? 0 : clauseScore };
   }
 }

@@ -12,8 +12,10 @@ export interface Clause {
   index: number;
   /** The clause begins with a contrast word: it usually carries the writer's conclusion. */
   contrast: boolean;
-  /** The clause is a question (ends in ？/? or 吗); its opinion words do not count. */
+  /** The clause is a question (ends in ？/? or 吗, A不A, 请问); its opinion words do not count. */
   question: boolean;
+  /** The clause is hypothetical or advice (如果, 要是, 万一, 建议, 希望 …); neutral like a question. */
+  hypothetical: boolean;
 }
 
 const BREAK = new Uint8Array(0x10000);
@@ -24,8 +26,13 @@ const QUESTION_TAIL = /(吗|么|嘛|呢)[\s?？~～]*$|^[^?？]*(多少|怎么�
 
 const QUESTION_PARTICLES = new Set([0x5417, 0x4e48, 0x561b, 0x5462]); // 吗 么 嘛 呢
 
+// A-not-A questions (好不好, 烧不烧, 有没有) and 请问 anywhere in the clause.
+const A_NOT_A = /([\u4e00-\u9fff])[不没]\1|请问/;
+const HYPOTHETICAL = /^(如果|假如|要是|万一|假设|倘若|希望|建议|但愿)/;
+
 function isQuestion(t: string, endsWithQuestion: boolean): boolean {
-  // Cheap checks first: the regex only runs on clauses that end like a question.
+  if (A_NOT_A.test(t)) return true;
+  // Cheap checks first: the tail regex only runs on clauses that end like a question.
   if (!endsWithQuestion && !QUESTION_PARTICLES.has(t.charCodeAt(t.length - 1))) return false;
   return QUESTION_TAIL.test(endsWithQuestion ? `${t}?` : t);
 }
@@ -63,6 +70,7 @@ export class ClauseSplitter {
           index: clauses.length,
           contrast,
           question: isQuestion(t, endsWithQuestion),
+          hypothetical: HYPOTHETICAL.test(t),
         });
       }
       contrast = nextContrast;
