@@ -49,7 +49,7 @@ const blankToUndefined = (v: unknown): unknown => (v === null || (typeof v === '
 
 /** A record id: string or number, trimmed, not empty. */
 export const idField = z
-  .union([z.string(), z.number().finite()])
+  .union([z.string(), z.number().finite()], { error: (iss) => (iss.input === undefined ? 'required, missing' : 'expected a string or number id') })
   .transform((v) => String(v).trim())
   .pipe(z.string().min(1, 'a non-empty id').max(200));
 
@@ -93,7 +93,9 @@ export const optionalBool = z.preprocess((v) => {
 }, z.boolean().optional());
 
 /** A timestamp in any accepted shape; parsed (and refused with TIMESTAMP_INVALID) by toIsoTimestamp. */
-export const timestampField = z.union([z.string().max(64), z.number()]);
+export const timestampField = z.union([z.string().max(64), z.number()], {
+  error: (iss) => (iss.input === undefined ? 'required, missing' : 'expected a timestamp string or epoch number'),
+});
 export const optionalTimestamp = z.preprocess(blankToUndefined, timestampField.optional());
 
 /** Zod issues as one sentence, without the values (they may be identifiers). */

@@ -158,7 +158,9 @@ export async function* readRecords(path: string, parsers: RecordParsers, opts: R
     try {
       value = JSON.parse(item.text);
     } catch (err) {
-      yield fail(item.line, DEAD_LETTER_CODES.jsonSyntax, `The record is not valid JSON (${err instanceof Error ? err.message.replace(/".*$/s, '').slice(0, 120) : 'syntax error'}).`, item.text);
+      // Only the position: engine messages differ between Node versions and may quote the record.
+      const at = err instanceof Error ? /position (\d+)/.exec(err.message)?.[1] : undefined;
+      yield fail(item.line, DEAD_LETTER_CODES.jsonSyntax, `The record is not valid JSON (${at === undefined ? 'incomplete or malformed' : `error at character ${at}`}).`, item.text);
       continue;
     }
     yield* parseValue(value, pos(item.line));
