@@ -68,7 +68,7 @@ export const TranscriptSchema = z.object({
  * What they say about the call's purpose survives as an intent, by keywords in this order.
  */
 const INTENT_KEYWORDS: readonly [string, RegExp][] = [
-  ['complaint', /投诉|登记.*(问题|反馈)|升级处理|客訴|申訴/],
+  ['complaint', /投[诉訴]|登[记記].*(问题|反馈|問題|反饋)|升级处理|客訴|申訴/],
   ['rescue', /救援|拖车|拖車|道路救援/],
   ['recall', /召回/],
   ['appointment', /预约|預約|安排.*(到店|进店)/],
