@@ -1,0 +1,101 @@
+/**
+ * One consumer process of the Kafka → NLP → ClickHouse benchmark (bench/kafka-clickhouse.ts starts
+ * one or two). It runs the service's processing path — bus.subscribe + createBatchProcessor
+ * (src/runner/process-batch.ts) over the NLP stage and the ClickHouse sink, as `voc serve --roles
+ * process` does — with the sink wrapped to time each event from its receivedAt to the moment its
+ * batch is durable in the store.
+ *
+ * Config from the environment (VOC_KAFKA_BROKERS, VOC_CLICKHOUSE_URL, VOC_CLICKHOUSE_DATABASE).
+ * Args: --topic T --group G [--batch N]. Prints JSON lines on stdout:
+ *   {"type":"ready"}  {"type":"progress","written":n}  {"type":"final","phases":{…}}
+ * and ends on SIGTERM after the in-flight batch is committed.
+ */
+import { RunCounters } from '../src/runner/accounting.js';
+import { createBatchProcessor } from '../src/runner/process-batch.js';
+import { openBus, openSink } from '../src/runner/wiring.js';
+import { loadConfig } from '../src/core/config.js';
+import { createLogger } from '../src/core/logger.js';
+import { PipelineMetrics } from '../src/core/metrics.js';
+import { createNlpStage } from '../src/nlp/stage.js';
+import type { Sink } from '../src/sinks/sink.js';
+
+function arg(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : fallback;
+  if (v === undefined) throw new Error(`--${name} is required`);
+  return v;
+}
+
+interface Phase {
+  count: number;
+  firstWriteMs: number;
+  lastWriteMs: number;
+  /** Latency histogram: whole milliseconds → events. */
+  hist: Record<number, number>;
+}
+
+const topic = arg('topic');
+const group = arg('group');
+const batch = Number(arg('batch', '1000'));
+const abort = new AbortController();
+const config = loadConfig({});
+const logger = createLogger({ level: process.env.VOC_LOG_LEVEL ?? 'warn' });
+const metrics = new PipelineMetrics();
+const ctx = { config, logger, metrics, signal: abort.signal };
+
+const stage = await createNlpStage({ codeFramePath: config.nlp.codeFrame });
+const sink = await openSink(ctx);
+const bus = await openBus(ctx);
+
+const phases: Record<string, Phase> = {};
+let written = 0;
+const emit = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+
+const timed: Sink = {
+  name: sink.name,
+  connect: (s) => sink.connect(s),
+  async writeBatch(events, s) {
+    const result = await sink.writeBatch(events, s);
+    const now = Date.now();
+    for (const e of events) {
+      const phaseName = e.event.sourceId.slice(0, e.event.sourceId.indexOf('-'));
+      const p = (phases[phaseName] ??= { count: 0, firstWriteMs: now, lastWriteMs: now, hist: {} });
+      const ms = Math.max(0, now - Date.parse(e.event.receivedAt));
+      p.hist[ms] = (p.hist[ms] ?? 0) + 1;
+      p.count++;
+      p.lastWriteMs = now;
+    }
+    written += events.length;
+    emit({ type: 'progress', written }); // once per batch: the orchestrator waits on these counts
+    return result;
+  },
+  writeDeadLetters: (l, s) => sink.writeDeadLetters(l, s),
+  recordRun: (r) => sink.recordRun(r),
+  query: (q, f) => sink.query(q, f),
+  healthcheck: () => sink.healthcheck(),
+  close: () => sink.close(),
+};
+
+const processBatch = createBatchProcessor({ stage, sink: timed, counters: new RunCounters(), logger, metrics });
+const subscription = await bus.subscribe({
+  topics: [topic],
+  group,
+  maxBatchRecords: batch,
+  handler: (b, signal) => processBatch(b, signal),
+  onHandlerError: (err) => logger.warn({ err }, 'Batch failed; it will be delivered again.'),
+});
+emit({ type: 'ready', pid: process.pid });
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  await subscription.stop();
+  await bus.close();
+  await sink.close();
+  emit({ type: 'progress', written });
+  emit({ type: 'final', written, phases });
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
