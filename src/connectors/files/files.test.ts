@@ -1,4 +1,5 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -134,5 +135,25 @@ describe('readChannelFile', () => {
     writeFileSync(join(dir, 'f.jsonl'), `${big}\n{"platform":"weibo","postId":"2","publishedAt":"2024-04-10 08:12:00","content":"小"}\n`);
     const out = await collect(readChannelFile('social', dir, { pseudonymizer: testPseudonymizer(), config: { maxRecordBytes: 2048 } }));
     expect(kinds(out)).toEqual(['dead_letter:RECORD_TOO_LARGE', 'event']);
+  });
+});
+
+describe('stdin', () => {
+  it('reads "-" with the format sniffed and the encoding detected (a GBK CSV piped in)', () => {
+    const script = `
+      import { readChannelFile } from './src/connectors/registry.ts';
+      import { Pseudonymizer } from './src/core/pseudonym.ts';
+      const out = [];
+      for await (const o of readChannelFile('dealer', '-', { pseudonymizer: new Pseudonymizer('stdin-test-key-0123456789') })) out.push(o.kind === 'event' ? o.event.text : o.kind);
+      process.stdout.write(JSON.stringify(out));`;
+    const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      input: readFileSync('examples/dealer/service-orders.csv'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(res.stderr).toBe('');
+    const out = JSON.parse(res.stdout) as string[];
+    expect(out).toHaveLength(8);
+    expect(out[3]).toBe('保養後異音還在，很失望，希望原廠重視。');
   });
 });
