@@ -3,7 +3,7 @@
  *
  *   node --import tsx bench/model-stage.ts [--rows N] [--batch N] [--model-dir DIR]
  *                                          [--sentiment ID] [--embedding ID] [--threads N]
- *                                          [--min-confidence X]
+ *                                          [--min-confidence X] [--prefix "query: "]
  *
  * Defaults: the tiny random-weight models in ../shared/models (or VOC_MODEL_DIR), the texts of
  * ../shared/data/car-opinions-dev.csv (evaluation use only; synthetic texts when absent), batches
@@ -42,6 +42,8 @@ export interface ModelBenchOptions {
   threads?: number;
   /** Default: 0 with the tiny models (random weights score ~0.5; 0 lets every answer through so the write path runs), else the config default. */
   minConfidence?: number;
+  /** Text before every text to embed (e5: "query: "). */
+  prefix?: string;
 }
 
 export interface BenchFigure {
@@ -156,6 +158,7 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Be
     threads: options.threads ?? 1,
     batchSize: 32,
     sentiment: { minConfidence: options.minConfidence ?? (options.sentimentModel === undefined ? 0 : 0.6) },
+    discovery: { prefix: options.prefix ?? '' },
   }, {});
   const stage = await createModelStage(config, ctx);
   try {
@@ -218,6 +221,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     embeddingModel: arg('embedding'),
     threads: num(arg('threads')),
     minConfidence: num(arg('min-confidence')),
+    prefix: arg('prefix'),
   });
   process.stdout.write(`Model stage throughput (models: ${arg('sentiment') ?? 'tiny-zh-bert-sentiment'}, ${arg('embedding') ?? 'tiny-zh-bert-embed'})\n`);
   process.stdout.write(formatFigures(figures) + '\n');

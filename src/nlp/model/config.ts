@@ -63,18 +63,29 @@ export const DiscoveryConfigSchema = z
       .enum(['mean', 'cls'])
       .default('mean')
       .describe('How token vectors become one text vector: mean (MiniLM, most sentence-transformers) or cls (bge).'),
+    prefix: z
+      .string()
+      .max(64)
+      .default('')
+      .describe('Text put before every text to embed, when the model wants one (e5: "query: " for clustering).'),
     genericCodes: z
       .array(z.string().min(1))
       .default(['*.ATTR', '*.OTHER', '*.GENERAL'])
       .describe(
         'Codes that do not count as coverage, as globs over code ids (* = anything): by default the attribute-only leaves (*.ATTR, "变速箱" with no issue) and catch-alls.',
       ),
+    center: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Cluster (vector − running mean of all vectors seen), renormalised: sentence-embedding models put unrelated texts at cosine 0.7–0.9, centring spreads them so that one threshold fits several models.',
+      ),
     similarity: z
       .number()
       .min(-1)
       .max(1)
-      .default(0.8)
-      .describe('Cosine similarity to a cluster centroid needed to join it; below it a new cluster starts.'),
+      .default(0.4)
+      .describe('Cosine similarity (of centred vectors when center is on) to a cluster centroid needed to join it; below it a new cluster starts.'),
     maxClusters: z.number().int().min(1).max(100_000).default(500).describe('Clusters kept in memory; the smallest, oldest is evicted beyond it.'),
     minTopicSize: z.number().int().min(1).default(20).describe('Members a cluster needs before it is emitted as a discovered topic.'),
     minDistinctAuthors: z

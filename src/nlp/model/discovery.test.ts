@@ -33,7 +33,7 @@ describe('coverage', () => {
 });
 
 describe('TopicDiscovery', () => {
-  const config = DiscoveryConfigSchema.parse({ minTopicSize: 3, minDistinctAuthors: 2, similarity: 0.9, topTerms: 2 });
+  const config = DiscoveryConfigSchema.parse({ minTopicSize: 3, minDistinctAuthors: 2, similarity: 0.9, topTerms: 2, center: false });
 
   it('emits a cluster only past the size and distinct-author thresholds', () => {
     const d = new TopicDiscovery(config, 'embed-x');
@@ -68,5 +68,27 @@ describe('TopicDiscovery', () => {
     const d = new TopicDiscovery({ ...config, minTopicSize: 1, minDistinctAuthors: 1, maxExampleChars: 4 }, 'm');
     d.add(enriched('一二三四五六'), v(1, 0));
     expect(d.topics()[0]?.examples).toEqual(['一二三四']);
+  });
+});
+
+describe('centring', () => {
+  it('spreads vectors that all share one strong common direction', () => {
+    // Every vector = common direction + a small topic direction: raw cosines are all above 0.9.
+    const common = (topic: number) => v(1, topic === 0 ? 0.3 : 0, topic === 1 ? 0.3 : 0);
+    const make = (center: boolean) => {
+      const d = new TopicDiscovery(DiscoveryConfigSchema.parse({ minTopicSize: 1, minDistinctAuthors: 1, similarity: 0.5, center }), 'm');
+      const ids = [0, 1, 0, 1, 0, 1, 0, 1].map((t) => d.add(enriched(`t${t}`), common(t)));
+      return new Set(ids.slice(2)).size;
+    };
+    expect(make(false)).toBe(1);
+    expect(make(true)).toBe(2);
+  });
+
+  it('keeps state bounded to one vector and leaves the first vector as is', () => {
+    const d = new TopicDiscovery(DiscoveryConfigSchema.parse({ center: true }), 'm');
+    const first = v(1, 2, 3);
+    expect([...d.centred(first)].map((x) => x.toFixed(5))).toEqual([...first].map((x) => x.toFixed(5)));
+    const second = d.centred(v(3, 2, 1));
+    expect(Math.hypot(...second)).toBeCloseTo(1, 5);
   });
 });

@@ -117,8 +117,34 @@ export class TopicDiscovery {
     this.isGeneric = genericCodeMatcher(config.genericCodes);
   }
 
+  private mean: Float32Array | undefined;
+  private seen = 0;
+
+  /**
+   * The vector the clusterer sees: with `center`, minus the running mean of the vectors before it
+   * (one vector of state), renormalised. The first vector, or one equal to the mean, stays as is.
+   */
+  centred(vector: Float32Array): Float32Array {
+    if (!this.config.center) return vector;
+    const mean = (this.mean ??= new Float32Array(vector.length));
+    const out = new Float32Array(vector.length);
+    let norm = 0;
+    for (let d = 0; d < vector.length; d++) {
+      const x = (vector[d] ?? 0) - (mean[d] ?? 0);
+      out[d] = x;
+      norm += x * x;
+    }
+    this.seen++;
+    for (let d = 0; d < vector.length; d++) mean[d] = (mean[d] ?? 0) + ((vector[d] ?? 0) - (mean[d] ?? 0)) / this.seen;
+    norm = Math.sqrt(norm);
+    if (norm < 1e-6) return vector;
+    for (let d = 0; d < out.length; d++) out[d] = (out[d] ?? 0) / norm;
+    return out;
+  }
+
   /** Add one uncovered event with its embedding; returns the cluster id. */
-  add(event: EnrichedEvent, vector: Float32Array): string {
+  add(event: EnrichedEvent, raw: Float32Array): string {
+    const vector = this.centred(raw);
     const terms = topicTerms(event.nlp.tokens);
     this.frequencies.addDocument(terms);
     const cluster = this.clusterer.add({

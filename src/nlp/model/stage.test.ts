@@ -216,8 +216,10 @@ class FakeBackend implements InferenceBackend {
     const data = new Float32Array(texts.flatMap((t) => (t.includes('差') ? [0.9, 0.1] : [0.2, 0.8])));
     return Promise.resolve({ data, rows: texts.length, cols: 2 });
   }
+  embedded: string[] = [];
   embed(texts: string[]): Promise<Matrix> {
     this.calls.push({ op: 'embed', size: texts.length });
+    this.embedded.push(...texts);
     if (this.failEmbed) return Promise.reject(new PipelineError('boom', { code: 'MODEL_TIMEOUT', retriable: true }));
     const data = new Float32Array(texts.flatMap((t) => (t.includes('屏') ? [1, 0] : [0, 1])));
     return Promise.resolve({ data, rows: texts.length, cols: 2 });
@@ -279,7 +281,7 @@ describe('model stage wiring (scripted engine)', () => {
   it('treats generic-only events as uncovered and clusters them apart', async () => {
     const backend = new FakeBackend();
     const stage = await createModelStage(
-      config({ sentiment: { enabled: false }, discovery: { minTopicSize: 2, minDistinctAuthors: 1, genericCodes: ['GEN.*'] } }),
+      config({ sentiment: { enabled: false }, discovery: { minTopicSize: 2, minDistinctAuthors: 1, genericCodes: ['GEN.*'], prefix: 'query: ' } }),
       testContext(),
       { backend },
     );
@@ -290,6 +292,7 @@ describe('model stage wiring (scripted engine)', () => {
       enriched('座椅窄', [hit()]),
     ]);
     expect(backend.calls).toEqual([{ op: 'embed', size: 3 }]);
+    expect(backend.embedded).toEqual(['query: 屏幕黑', 'query: 屏幕卡', 'query: 座椅硬']);
     const ids = out.map((e) => e.nlp.model?.clusterId);
     expect(ids[0]).toBe(ids[1]);
     expect(ids[2]).not.toBe(ids[0]);

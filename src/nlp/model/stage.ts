@@ -180,7 +180,7 @@ export async function createModelStage(
         stats.embedCalls++;
         metrics.batchSize.observe({ component: COMPONENT }, batch.length);
         m = await engine.embed(
-          batch.map((b) => cut(b.text, config.maxChars)),
+          batch.map((b) => config.discovery.prefix + cut(b.text, config.maxChars)),
           config.discovery.pooling,
         );
       } catch (err) {
