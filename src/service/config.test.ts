@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VocConfigSchema } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
-import { parseRoles, resolveServiceConfig } from './config.js';
+import { parseRoles, RateLimitConfigSchema, resolveServiceConfig, ServiceConfigSchema } from './config.js';
 import { bodyFormat, RequestError, splitBody } from './ingest.js';
 
 const config = (raw: Record<string, unknown> = {}) => VocConfigSchema.parse(raw);
@@ -28,6 +29,12 @@ describe('service config', () => {
   it('splits roles only over Kafka', () => {
     expect(() => resolveServiceConfig(config(), { roles: ['ingest'] })).toThrow(ConfigError);
     expect(resolveServiceConfig(config({ bus: { kind: 'kafka' } }), { roles: ['process'] }).roles).toEqual(['process']);
+  });
+
+  it('documents every key in docs/operations.md', () => {
+    const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const keys = [...Object.keys(ServiceConfigSchema.shape).map((k) => `service.${k}`), ...Object.keys(RateLimitConfigSchema.shape).map((k) => `service.rateLimit.${k}`)];
+    for (const key of keys) if (key !== 'service.rateLimit') expect(doc, key).toContain(`\`${key}\``);
   });
 
   it('parses --roles', () => {
