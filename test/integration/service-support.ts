@@ -164,7 +164,7 @@ export interface HttpResult {
 }
 
 /** One HTTP request (node:http, so that nothing hides what the server did with the connection). */
-export function http(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: import('node:http').Agent } = {}): Promise<HttpResult> {
+export function http(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'), headers: opts.headers, agent: opts.agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -172,7 +172,7 @@ export function http(url: string, opts: { method?: string; headers?: Record<stri
       res.on('error', reject);
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        let json: HttpResult['json'] = {};
+        let json: HttpResult['json'];
         try {
           json = body.startsWith('{') ? (JSON.parse(body) as HttpResult['json']) : {};
         } catch {
