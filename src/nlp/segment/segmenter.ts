@@ -9,7 +9,12 @@ import { dict } from '@node-rs/jieba/dict.js';
  * tag/matcher.ts); they are reported in the output for search and topic work downstream.
  */
 export interface Segmenter {
+  /** Tokens for the output: whitespace dropped, placeholders whole. */
   cut(text: string): string[];
+  /** jieba's raw cut: the tokens concatenate back to `text` exactly (used for token boundaries). */
+  cutRaw(text: string): string[];
+  /** The output tokens made from a raw cut of the same text (no second cut). */
+  fromRaw(raw: readonly string[]): string[];
 }
 
 /** Frequency given to user terms: above any default-dictionary word that could split them. */
@@ -32,25 +37,31 @@ export function createSegmenter(terms: Iterable<string>): Segmenter {
   const jieba = Jieba.withDict(base);
   const user = userDictionary(terms);
   if (user.length > 0) jieba.loadDict(Buffer.from(user, 'utf8'));
-  const cutPlain = (s: string, out: string[]): void => {
-    if (s.length === 0) return;
-    for (const tok of jieba.cut(s, true)) if (tok.trim().length > 0) out.push(tok);
-  };
-  return {
-    cut(text: string): string[] {
-      const out: string[] = [];
-      let pos = 0;
-      for (;;) {
-        const open = text.indexOf('〔', pos);
-        const close = open === -1 ? -1 : text.indexOf('〕', open + 1);
-        if (open === -1 || close === -1) {
-          cutPlain(text.slice(pos), out);
-          return out;
+  const fromRaw = (raw: readonly string[]): string[] => {
+    const out: string[] = [];
+    let placeholder: string | null = null;
+    for (const tok of raw) {
+      if (placeholder !== null) {
+        placeholder += tok;
+        if (tok.includes('〕')) {
+          out.push(placeholder);
+          placeholder = null;
         }
-        cutPlain(text.slice(pos, open), out);
-        out.push(text.slice(open, close + 1));
-        pos = close + 1;
+        continue;
       }
-    },
+      if (tok.startsWith('〔') && !tok.includes('〕')) {
+        placeholder = tok;
+        continue;
+      }
+      if (tok.trim().length > 0) out.push(tok);
+    }
+    if (placeholder !== null) out.push(placeholder);
+    return out;
+  };
+  const cutRaw = (text: string): string[] => (text.length === 0 ? [] : jieba.cut(text, true));
+  return {
+    cutRaw,
+    fromRaw,
+    cut: (text: string): string[] => fromRaw(cutRaw(text)),
   };
 }

@@ -3,7 +3,7 @@
  * config/lexicon/README.md); ./load-lexicon.ts reads it into this shape.
  */
 export interface Lexicon {
-  /** Opinion words with a signed weight: 好 +1, 给力 +1.5, 差 −1, 掉电快 −1.5. */
+  /** Opinion words with a signed weight: 好 +1, 给力 +1.5, 差 −1, 掉电快 −1.5; 0 = neutral shadow word. */
   polarity: ReadonlyMap<string, number>;
   /** Negators: 不, 没, 没有, 无, 未, 不太, 并不 … */
   negation: ReadonlySet<string>;
@@ -16,6 +16,8 @@ export interface Lexicon {
   degree: ReadonlyMap<string, number>;
   /** Contrast words that open a new clause: 但是, 不过, 就是, 可是 … */
   contrast: readonly string[];
+  /** Concessive words (虽然, 尽管) marking a clause outweighed by the contrast after it. */
+  concessive: readonly string[];
   /**
    * Magnitude words: +1 for "more" (高, 大, 多, 快, 强), −1 for "less" (低, 小, 少, 慢, 弱). Their
    * polarity comes from the aspect's scale (油耗高 −1, 空间大 +1); without a scale they are neutral.
@@ -30,8 +32,11 @@ export interface LexiconInput {
   weakNegation?: Iterable<string>;
   degree?: Iterable<readonly [string, number]>;
   contrast?: Iterable<string>;
+  concessive?: Iterable<string>;
   more?: Iterable<string>;
   less?: Iterable<string>;
+  /** Words that contain an opinion word but carry none (差异, 最好, 好像): weight 0. */
+  neutral?: Iterable<string>;
 }
 
 /** Builds a Lexicon; later entries override earlier ones (so an automotive list can refine a general one). */
@@ -45,6 +50,7 @@ export function buildLexicon(input: LexiconInput): Lexicon {
     const [w, v] = typeof e === 'string' ? [e, 1] : e;
     if (w.length > 0) polarity.set(w, -Math.abs(v));
   }
+  for (const w of input.neutral ?? []) if (w.length > 0) polarity.set(w, 0);
   const weakNegation = new Set(input.weakNegation ?? []);
   const negation = new Set([...(input.negation ?? []), ...weakNegation]);
   const magnitude = new Map<string, 1 | -1>();
@@ -56,6 +62,7 @@ export function buildLexicon(input: LexiconInput): Lexicon {
     weakNegation,
     degree: new Map(input.degree ?? []),
     contrast: [...(input.contrast ?? [])],
+    concessive: [...(input.concessive ?? [])],
     magnitude,
   };
 }

@@ -41,6 +41,10 @@ export interface ScorerOptions {
    * clause praises (没有顿挫，很平顺).
    */
   negatedTermFactor: number;
+  /** Max characters between a code term and a magnitude word after it (degree words not counted). */
+  magnitudeWindow: number;
+  /** Weight of a concessive clause (虽然 …) in the document score. */
+  concessiveWeight: number;
 }
 
 export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
@@ -49,9 +53,12 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   contrastWeight: 1.5,
   weakNegationFactor: 0.5,
   negatedTermFactor: 0.25,
+  magnitudeWindow: 4,
+  concessiveWeight: 0.5,
 };
 
 interface Mods {
+  start: number;
   neg: number;
   weak: boolean;
   deg: number;
@@ -115,9 +122,13 @@ export class SentimentScorer {
     for (const [w, dir] of lexicon.magnitude) this.cues.add(w, { kind: 'mag', dir });
     for (const w of lexicon.negation) this.cues.add(w, { kind: 'neg', weak: lexicon.weakNegation.has(w) });
     for (const [w, mult] of lexicon.degree) this.cues.add(w, { kind: 'deg', mult });
+    this.modifiers = new Set([...lexicon.negation, ...lexicon.degree.keys()]);
   }
 
-  score(text: string, clauses: readonly Clause[], hits: readonly RawHit[]): ScoreResult {
+  /** Negators and degree adverbs, for the token check of one-character words. */
+  readonly modifiers: ReadonlySet<string>;
+
+  score(text: string, clauses: readonly Clause[], hits: readonly RawHit[], standsAlone?: (pos: number) => boolean): ScoreResult {
     const o = this.options;
     const scored: ScoredHit[] = [];
     let docScore = 0;
@@ -131,13 +142,18 @@ export class SentimentScorer {
       }
       const cues = this.cues.findAll(
         text,
-        (m) => !clauseHits.some((x) => m.start < x.end && m.end > x.start),
+        (m) =>
+          !clauseHits.some((x) => m.start < x.end && m.end > x.start) &&
+          // One-character opinion/magnitude words (差, 高) only as words: not in 差不多, 高速.
+          !(standsAlone && m.end - m.start === 1 && (m.value.kind === 'pol' || m.value.kind === 'mag') && !standsAlone(m.start)),
         clause.start,
         clause.end,
       );
       const result = this.scoreClause(clause, clauseHits, cues);
       for (const s of result.hits) scored.push(s);
-      if (!clause.question && !clause.hypothetical) docScore += result.clauseScore * (clause.contrast ? o.contrastWeight : 1);
+      if (!clause.question && !clause.hypothetical) {
+        docScore += result.clauseScore * (clause.contrast ? o.contrastWeight : clause.concessive ? o.concessiveWeight : 1);
+      }
     }
     return {
       hits: scored,
@@ -200,7 +216,7 @@ export class SentimentScorer {
         continue;
       }
       if (cue.kind === 'neg' || cue.kind === 'deg') {
-        mods ??= { neg: 0, weak: false, deg: 1, end: it.end };
+        mods ??= { start: it.start, neg: 0, weak: false, deg: 1, end: it.end };
         if (cue.kind === 'neg') {
           mods.neg++;
           mods.weak ||= cue.weak;
@@ -209,6 +225,7 @@ export class SentimentScorer {
         continue;
       }
       const negated = mods !== null && mods.neg % 2 === 1;
+      const modsStart = mods?.start;
       const op: Opinion = {
         start: it.start,
         cue,
@@ -218,7 +235,12 @@ export class SentimentScorer {
       };
       mods = null;
       opinions.push(op);
-      const targets = pending.length > 0 ? pending : lastHitBefore ? [lastHitBefore] : [];
+      let targets = pending.length > 0 ? pending : lastHitBefore ? [lastHitBefore] : [];
+      if (cue.kind === 'mag') {
+        // 油耗太高: a magnitude word is read right after its term (degree words may sit between).
+        const at = modsStart ?? it.start;
+        targets = targets.filter((t) => at - t.end <= o.magnitudeWindow);
+      }
       if (cue.kind === 'pol') lastPolarOpinion = op;
       for (const t of targets) {
         const list = assigned.get(t);

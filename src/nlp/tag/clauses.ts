@@ -14,6 +14,8 @@ export interface Clause {
   contrast: boolean;
   /** The clause is a question (ends in ？/? or 吗, A不A, 请问); its opinion words do not count. */
   question: boolean;
+  /** The clause is concessive (虽然, 尽管 …): outweighed by the contrast that follows. */
+  concessive: boolean;
   /** The clause is hypothetical or advice (如果, 要是, 万一, 建议, 希望 …); neutral like a question. */
   hypothetical: boolean;
 }
@@ -21,6 +23,12 @@ export interface Clause {
 const BREAK = new Uint8Array(0x10000);
 for (const ch of '，,。！!？?；;…\n\r～~') BREAK[ch.charCodeAt(0)] = 1;
 export const DEFAULT_CONTRAST_WORDS = ['但是', '不过', '就是', '可是', '然而', '只是', '可惜', '但'];
+export const DEFAULT_CONCESSIVE_WORDS = ['虽然', '虽说', '尽管', '虽', '固然'];
+/**
+ * Contrast adverbs that sit after the subject (油耗却很高, 空间反而小): splitting there would cut the
+ * aspect from its opinion, so they mark the clause as contrastive without splitting it.
+ */
+const NO_SPLIT = new Set(['却', '卻', '反而', '偏偏', '倒是']);
 
 const QUESTION_TAIL = /(吗|么|嘛|呢)[\s?？~～]*$|^[^?？]*(多少|怎么样|如何|是否|有没有|是不是|会不会|能不能|哪个|哪款)[^?？]*[?？]$/;
 
@@ -45,9 +53,12 @@ export class ClauseSplitter {
   private readonly contrast: string[];
   private readonly contrastFirst = new Uint8Array(0x10000);
 
-  constructor(contrastWords: readonly string[] = DEFAULT_CONTRAST_WORDS) {
+  private readonly concessive: readonly string[];
+
+  constructor(contrastWords: readonly string[] = DEFAULT_CONTRAST_WORDS, concessiveWords: readonly string[] = DEFAULT_CONCESSIVE_WORDS) {
     // Longest first so 但是 wins over 但.
     this.contrast = [...new Set(contrastWords)].filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
+    this.concessive = concessiveWords.filter((w) => w.length > 0);
     for (const w of this.contrast) this.contrastFirst[w.charCodeAt(0)] = 1;
   }
 
@@ -71,6 +82,7 @@ export class ClauseSplitter {
           contrast,
           question: isQuestion(t, endsWithQuestion),
           hypothetical: HYPOTHETICAL.test(t),
+          concessive: this.concessive.some((w) => t.includes(w)),
         });
       }
       contrast = nextContrast;
@@ -104,6 +116,11 @@ export class ClauseSplitter {
       if (this.contrastFirst[c] !== 1) continue;
       for (const w of this.contrast) {
         if (text.startsWith(w, i)) {
+          if (NO_SPLIT.has(w)) {
+            contrast = true;
+            i += w.length - 1;
+            break;
+          }
           // A contrast word at the very start of a clause only marks it.
           if (i > start && text.slice(start, i).trim().length > 0) {
             push(i, false, true);

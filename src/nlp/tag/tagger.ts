@@ -64,9 +64,14 @@ export class Tagger {
     return this.trie.count;
   }
 
-  /** Term occurrences in the normalised, redacted text: context rules applied, longest match wins. */
-  match(text: string): RawHit[] {
+  /**
+   * Term occurrences in the normalised, redacted text: context rules applied, longest match wins.
+   * `standsAlone(pos)` (segment/token-view.ts) vets one-character terms.
+   */
+  match(text: string, standsAlone?: (pos: number) => boolean): RawHit[] {
     const keep = (m: Match<TermEntry>): boolean => {
+      // A one-character term (贵, 肉) counts only as a word of its own: not inside 尊贵.
+      if (standsAlone && m.end - m.start === 1 && !standsAlone(m.start)) return false;
       const ctx = m.value.context;
       if (!ctx) return true;
       const around = text.slice(Math.max(0, m.start - ctx.window), Math.min(text.length, m.end + ctx.window));
