@@ -6,6 +6,8 @@ import type { Department, NeedLayer, Polarity } from '../../core/enriched-event.
  * The YAML lives in config/codeframe.yaml; the loader (./load.ts) validates it with zod and computes
  * the content hash.
  */
+export type CodeFrameScale = 'higher_better' | 'higher_worse';
+
 export interface CodeFrameLeaf {
   /** Stable id DOMAIN.COMPONENT.ISSUE, e.g. PWR.TRANS.JERK. */
   id: string;
@@ -19,6 +21,11 @@ export interface CodeFrameLeaf {
   /** Optional context rule: the term counts only if one of these words is within `window` chars. */
   context?: { anyOf: string[]; window: number };
   defaultPolarity: Polarity;
+  /**
+   * How magnitude words next to a term become polarity (config/lexicon/magnitude.yaml):
+   * higher_better (空间大 +1), higher_worse (油耗高 −1). Absent: magnitude words stay neutral.
+   */
+  scale?: CodeFrameScale;
   needLayer: NeedLayer;
   department: Department;
 }
