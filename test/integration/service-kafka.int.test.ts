@@ -110,8 +110,10 @@ describe.runIf(available)('voc serve split by role on Kafka and a ClickHouse ser
     expect([...acked].filter((id) => !stored.has(id))).toEqual([]);
     expect(stored.size).toBe(acked.size);
     // The two process instances share the group: together they processed every record at least once.
-    const nlp = metricValue(await metrics(procA), 'voc_records_sent_total', { component: 'nlp' }) + metricValue(await metrics(procB), 'voc_records_sent_total', { component: 'nlp' });
-    expect(nlp).toBeGreaterThanOrEqual(acked.size);
+    // (The counters move just after the store write, so they are polled too.)
+    const nlp = async (): Promise<number> => metricValue(await metrics(procA), 'voc_records_sent_total', { component: 'nlp' }) + metricValue(await metrics(procB), 'voc_records_sent_total', { component: 'nlp' });
+    await waitFor('the NLP counters of both instances to add up', async () => (await nlp()) >= acked.size, 30_000);
+    expect(await nlp()).toBeGreaterThanOrEqual(acked.size);
   });
 
   it('a missing, wrong or other-channel credential or a stale signature is refused and nothing is published', async () => {
