@@ -300,5 +300,10 @@ describe('model stage wiring (scripted engine)', () => {
     expect(out[0]?.nlp.model?.sentimentModel).toBeNull();
     expect(stage.drainTopics().map((t) => t.size)).toEqual([2]);
     expect(stage.drainTopics()).toEqual([]);
+    // A second pass over the same events keeps their clusters and counts nobody twice.
+    const again = await stage.refine(out);
+    expect(again.map((e) => e.nlp.model?.clusterId)).toEqual(ids);
+    expect(stage.topics().map((t) => t.size)).toEqual([2]);
+    expect(backend.calls).toHaveLength(1);
   });
 });

@@ -208,7 +208,10 @@ export async function createModelStage(
 
       // 2. Discovery: texts the frame does not cover.
       const toEmbed = discovery
-        ? events.flatMap((e, index) => (isUncovered(e, discovery.isGeneric) && e.nlp.text.trim() !== '' ? [{ index, text: e.nlp.text }] : []))
+        ? events.flatMap((e, index) =>
+            // An event that already has a cluster (a second pass) is not counted twice.
+            isUncovered(e, discovery.isGeneric) && e.nlp.text.trim() !== '' && e.nlp.model?.clusterId === undefined ? [{ index, text: e.nlp.text }] : [],
+          )
         : [];
       const embedded = toEmbed.length > 0 ? await embedAll(toEmbed) : { vectors: new Map<number, Float32Array>(), failed: new Set<number>() };
       stats.embedded += embedded.vectors.size;
@@ -228,6 +231,7 @@ export async function createModelStage(
         };
         const vector = embedded.vectors.get(index);
         if (vector && discovery) model.clusterId = discovery.add(e, vector);
+        else if (e.nlp.model?.clusterId !== undefined) model.clusterId = e.nlp.model.clusterId;
         if (cands.some((c) => failedTexts.has(c.text)) || embedded.failed.has(index)) model.fallback = 'inference_failed';
         stats.candidateClauses += cands.length;
         stats.refinedClauses += byClause.size;
