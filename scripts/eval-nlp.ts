@@ -1,0 +1,183 @@
+// `npm run eval:nlp`: measures the real NLP stage against a labelled car-review slice
+// (../shared/data/car-opinions-dev.csv, see its README: evaluation only, never copied into the repo).
+//
+// Document level. A subject (one of the ten review dimensions) is predicted when any hit's level-1
+// domain carries that label; the other seven domains map to no subject. Its polarity is the sum of the
+// signed intensities of that domain's hits, one vote per clause (the strongest hit of the clause), with
+// a neutral band: |sum| < band → 0. Prints per-subject and micro precision/recall/F1, polarity accuracy
+// on correctly found subjects, and F1 over (subject, polarity) pairs; writes bench/results/eval-nlp.json.
+//
+// Options: --data PATH, --out PATH, --band X (default 0.2), --show-errors N (prints up to N wrong
+// documents per subject to stderr for local diagnosis; never paste them into the repository).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { CodeHit, Polarity } from '../src/core/enriched-event.js';
+import { packageRoot } from '../src/nlp/codeframe/document.js';
+import { STANDARD_DIMENSIONS } from '../src/nlp/codeframe/lint.js';
+import { createNlpStage } from '../src/nlp/stage.js';
+
+type Subject = (typeof STANDARD_DIMENSIONS)[number];
+const SUBJECTS: readonly string[] = STANDARD_DIMENSIONS;
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    band: { type: 'string', default: '0.2' },
+    'show-errors': { type: 'string', default: '0' },
+  },
+});
+const root = packageRoot();
+const dataPath = resolve(args.data ?? process.env.VOC_EVAL_DATA ?? join(root, '..', 'shared', 'data', 'car-opinions-dev.csv'));
+const outPath = resolve(args.out ?? join(root, 'bench', 'results', 'eval-nlp.json'));
+const band = Number(args.band);
+const showErrors = Number(args['show-errors']);
+
+interface Row {
+  content_id: string;
+  content: string;
+  subject: string;
+  sentiment_value: string;
+}
+
+interface Doc {
+  id: string;
+  text: string;
+  gold: Map<string, Polarity>;
+}
+
+function readDocs(path: string): Doc[] {
+  const rows = parseCsv(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Row[];
+  const docs = new Map<string, Doc>();
+  for (const r of rows) {
+    let d = docs.get(r.content_id);
+    if (!d) {
+      d = { id: r.content_id, text: r.content.trim(), gold: new Map() };
+      docs.set(r.content_id, d);
+    }
+    if (!SUBJECTS.includes(r.subject)) throw new Error(`Unexpected subject ${JSON.stringify(r.subject)} in ${path}.`);
+    d.gold.set(r.subject, Number(r.sentiment_value) as Polarity);
+  }
+  return [...docs.values()];
+}
+
+/** Document-level polarity of one subject from its hits: one vote per clause, summed, neutral band. */
+export function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number): Polarity {
+  const perClause = new Map<number, number>();
+  for (const h of hits) {
+    const v = h.sentiment * h.intensity;
+    const prev = perClause.get(h.clauseIndex);
+    if (prev === undefined || Math.abs(v) > Math.abs(prev)) perClause.set(h.clauseIndex, v);
+  }
+  let sum = 0;
+  for (const v of perClause.values()) sum += v;
+  return Math.abs(sum) < neutralBand ? 0 : sum > 0 ? 1 : -1;
+}
+
+interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+const prf = (c: Counts): { precision: number; recall: number; f1: number } => {
+  const precision = c.tp + c.fp === 0 ? 0 : c.tp / (c.tp + c.fp);
+  const recall = c.tp + c.fn === 0 ? 0 : c.tp / (c.tp + c.fn);
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+};
+
+const docs = readDocs(dataPath);
+const stage = await createNlpStage({ tokens: false } as Parameters<typeof createNlpStage>[0]);
+const started = performance.now();
+
+const subj = new Map<string, Counts>(SUBJECTS.map((s) => [s, { tp: 0, fp: 0, fn: 0 }]));
+const polBySubject = new Map<string, { found: number; correct: number }>(SUBJECTS.map((s) => [s, { found: 0, correct: 0 }]));
+const pairs: Counts = { tp: 0, fp: 0, fn: 0 };
+const confusion: Record<string, number> = {};
+const errorsShown = new Map<string, number>();
+
+for (const doc of docs) {
+  const nlp = stage.analyze(doc.text);
+  const byDomain = new Map<string, CodeHit[]>();
+  for (const h of nlp.hits) {
+    if (!SUBJECTS.includes(h.domainLabel)) continue;
+    const list = byDomain.get(h.domainLabel) ?? [];
+    list.push(h);
+    byDomain.set(h.domainLabel, list);
+  }
+  const pred = new Map<string, Polarity>([...byDomain].map(([s, hs]) => [s, aggregatePolarity(hs, band)]));
+  for (const s of SUBJECTS) {
+    const g = doc.gold.get(s);
+    const p = pred.get(s);
+    const c = subj.get(s)!;
+    if (g !== undefined && p !== undefined) {
+      c.tp += 1;
+      const pol = polBySubject.get(s)!;
+      pol.found += 1;
+      if (g === p) pol.correct += 1;
+      confusion[`${g}→${p}`] = (confusion[`${g}→${p}`] ?? 0) + 1;
+    } else if (p !== undefined) c.fp += 1;
+    else if (g !== undefined) c.fn += 1;
+    if (g !== undefined && p !== undefined && g === p) pairs.tp += 1;
+    else {
+      if (p !== undefined) pairs.fp += 1;
+      if (g !== undefined) pairs.fn += 1;
+    }
+    if (showErrors > 0 && (g !== p)) {
+      const n = errorsShown.get(s) ?? 0;
+      if (n < showErrors) {
+        errorsShown.set(s, n + 1);
+        const hs = (byDomain.get(s) ?? []).map((h) => `${h.code}:${h.term}:${h.sentiment}×${h.intensity}`).join(' ');
+        process.stderr.write(`[${s}] gold=${g ?? '-'} pred=${p ?? '-'} | ${doc.text} | ${hs}\n`);
+      }
+    }
+  }
+}
+const seconds = (performance.now() - started) / 1000;
+
+const micro = [...subj.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
+const polTotal = [...polBySubject.values()].reduce((a, c) => ({ found: a.found + c.found, correct: a.correct + c.correct }), { found: 0, correct: 0 });
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+const perSubject = SUBJECTS.map((s) => {
+  const c = subj.get(s)!;
+  const p = polBySubject.get(s)!;
+  const m = prf(c);
+  return { subject: s as Subject, ...c, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1), polarityAccuracy: round(p.found === 0 ? 0 : p.correct / p.found) };
+});
+const m = prf(micro);
+const pm = prf(pairs);
+const result = {
+  date: new Date().toISOString().slice(0, 10),
+  data: dataPath.replace(`${resolve(root, '..')}/`, '../'),
+  documents: docs.length,
+  labels: [...docs].reduce((n, d) => n + d.gold.size, 0),
+  codeFrame: stage.codeFrame,
+  neutralBand: band,
+  subject: { ...micro, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1) },
+  polarityAccuracy: round(polTotal.found === 0 ? 0 : polTotal.correct / polTotal.found),
+  pair: { ...pairs, precision: round(pm.precision), recall: round(pm.recall), f1: round(pm.f1) },
+  polarityConfusion: confusion,
+  perSubject,
+  docsPerSecond: Math.round(docs.length / seconds),
+};
+
+const pct = (x: number): string => (x * 100).toFixed(1).padStart(6);
+const width = (s: string): number => [...s].reduce((w, ch) => w + (/[\u2E80-\uFFFF]/.test(ch) ? 2 : 1), 0);
+const lines = [
+  `eval:nlp ${result.date} — ${result.documents} documents, ${result.labels} labels, code frame ${stage.codeFrame.version} (${stage.codeFrame.hash}), neutral band ${band}`,
+  '',
+  `subject     ${'P'.padStart(6)} ${'R'.padStart(6)} ${'F1'.padStart(6)} ${'pol.acc'.padStart(8)}   tp/fp/fn`,
+  ...perSubject.map((r) => `${r.subject}${' '.repeat(12 - width(r.subject))}${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)} ${pct(r.polarityAccuracy).padStart(8)}   ${r.tp}/${r.fp}/${r.fn}`),
+  `${'micro'.padEnd(12)}${pct(result.subject.precision)} ${pct(result.subject.recall)} ${pct(result.subject.f1)} ${pct(result.polarityAccuracy).padStart(8)}   ${micro.tp}/${micro.fp}/${micro.fn}`,
+  '',
+  `subject micro-F1        ${result.subject.f1.toFixed(3)}   (target ≥ 0.85)`,
+  `polarity accuracy       ${result.polarityAccuracy.toFixed(3)}   (on found subjects; target ≥ 0.80)`,
+  `(subject, polarity) F1  ${result.pair.f1.toFixed(3)}   (target ≥ 0.65)`,
+  `polarity confusion gold→pred: ${Object.entries(confusion).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`,
+  `${result.docsPerSecond} docs/s (single thread, including tagging and sentiment)`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+mkdirSync(dirname(outPath), { recursive: true });
+writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`wrote ${outPath}\n`);
