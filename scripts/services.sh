@@ -77,6 +77,24 @@ start_detached() {
   die "could not start $1 (no pid written to $pid_file)"
 }
 
+apt_updated=0
+# Installs Debian package $2 when command $1 is missing (root or sudo; apt-get only).
+ensure_cmd() {
+  local cmd="$1" pkg="$2"
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || die "$cmd not found and apt-get is unavailable: install $pkg"
+  log "$cmd not found; installing Debian package $pkg (apt-get)..."
+  mkdir -p "$SERVICES_DIR"
+  if [[ "$apt_updated" == 0 ]]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >>"$SERVICES_DIR/apt.log" 2>&1 \
+      || { tail -n 30 "$SERVICES_DIR/apt.log" >&2; die "apt-get update failed"; }
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$pkg" >>"$SERVICES_DIR/apt.log" 2>&1 \
+    || { tail -n 30 "$SERVICES_DIR/apt.log" >&2; die "apt-get install $pkg failed"; }
+  command -v "$cmd" >/dev/null 2>&1 || die "$cmd still not found after installing $pkg"
+}
+
 # Stop the process in a pid file: TERM, wait up to $2 seconds, then KILL.
 stop_pid_file() {
   local file="$1" grace="$2" name="$3" pid
@@ -106,8 +124,8 @@ stop_pid_file() {
 kafka_fetch() {
   local libs="$KAFKA_HOME/libs"
   if [[ -f "$libs/.complete" ]]; then return 0; fi
-  require_cmd java "install a Java 17 runtime (apt-get install -y openjdk-17-jre-headless)"
-  require_cmd mvn "install Maven (apt-get install -y maven)"
+  ensure_cmd java openjdk-17-jdk-headless
+  ensure_cmd mvn maven
   log "Fetching Kafka $KAFKA_VERSION jars from Maven Central into $libs (once)..."
   rm -rf "$libs"
   mkdir -p "$libs"
@@ -254,13 +272,23 @@ ch_install() {
   if ch_binary >/dev/null; then return 0; fi
   command -v apt-get >/dev/null 2>&1 || die "clickhouse-server is not installed and apt-get is unavailable; install ClickHouse yourself or use VOC_SERVICES_DOCKER=1"
   log "Installing Debian's clickhouse-server and clickhouse-client (apt-get)..."
-  # policy-rc.d (or no systemd) keeps the package's own service from starting: we run our own instance.
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
-    >"$SERVICES_DIR/apt.log" 2>&1 || { cat "$SERVICES_DIR/apt.log" >&2; die "apt-get update failed"; }
+  # Without systemd (or with policy-rc.d) the package's own service does not start; where it does,
+  # it holds 8123/9000 and `up` says so: stop it (service clickhouse-server stop) or change ports.
+  if [[ "$apt_updated" == 0 ]]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq \
+      >>"$SERVICES_DIR/apt.log" 2>&1 || { tail -n 30 "$SERVICES_DIR/apt.log" >&2; die "apt-get update failed"; }
+    apt_updated=1
+  fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
     clickhouse-server clickhouse-client >>"$SERVICES_DIR/apt.log" 2>&1 \
     || { tail -n 30 "$SERVICES_DIR/apt.log" >&2; die "apt-get install clickhouse-server clickhouse-client failed"; }
   ch_binary >/dev/null || die "clickhouse-server still not found after apt-get install"
+  # Where systemd runs, the package starts its own server on 8123/9000: we just installed it, so
+  # stop and disable that one; the project runs its own instance.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet clickhouse-server 2>/dev/null; then
+    log "Stopping and disabling the system clickhouse-server the package started (the project runs its own)."
+    as_root systemctl disable --now clickhouse-server >>"$SERVICES_DIR/apt.log" 2>&1 || true
+  fi
 }
 
 ch_query() {
@@ -287,11 +315,11 @@ ch_up() {
     log "ClickHouse $(ch_query 'SELECT version()') already running (pid $pid) on http://127.0.0.1:$CH_HTTP_PORT; logs: $CH_HOME/log/"
     return 0
   fi
+  ensure_cmd curl curl
+  ch_install
   if ! pid_alive "$pid" && { port_open "$CH_HTTP_PORT" || port_open "$CH_TCP_PORT"; }; then
     die "port $CH_HTTP_PORT or $CH_TCP_PORT on 127.0.0.1 is taken by another process (a system clickhouse-server? try 'service clickhouse-server stop'); or set VOC_CLICKHOUSE_HTTP_PORT / VOC_CLICKHOUSE_TCP_PORT"
   fi
-  require_cmd curl "install curl (apt-get install -y curl)"
-  ch_install
   ch_render_config
   if ! pid_alive "$pid"; then
     local bin
