@@ -121,7 +121,7 @@ export class VocService {
     const d = this.#d;
     await d.bus.ensureTopics(d.topicSpecs);
     if (this.#roles.has('process')) await this.#startProcessing();
-    const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const server = createServer({ requestTimeout: Math.max(120_000, d.service.publishTimeoutMs + 30_000), headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         this.#log.error({ err }, 'Request handler failed.');
         if (!res.headersSent) this.#sendError(res, { status: 500, code: 'INTERNAL', message: 'Internal error.' });
