@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { codeframeCommand } from './codeframe.js';
+import { suggestCommand } from './codeframe-suggest.js';
 import { migrateCommand } from './migrate.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
@@ -21,6 +23,7 @@ program.addCommand(replayCommand());
 program.addCommand(sqlCommand());
 program.addCommand(tagCommand());
 program.addCommand(migrateCommand());
+program.addCommand(codeframeCommand().addCommand(suggestCommand()));
 program.addCommand(serveCommand());
 
 await program.parseAsync(process.argv);

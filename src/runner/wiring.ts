@@ -10,6 +10,7 @@ import type { Channel } from '../core/feedback-event.js';
 import { Pseudonymizer, resolvePseudonymKey } from '../core/pseudonym.js';
 import type { ParseOutcome } from '../connectors/connector.js';
 import { readChannelFile } from '../connectors/registry.js';
+import { loadCodeFrame } from '../nlp/codeframe/load.js';
 import { createNlpStage, type NlpStage } from '../nlp/stage.js';
 import { sinkRegistry } from '../sinks/registry.js';
 import type { Sink } from '../sinks/sink.js';
@@ -79,8 +80,16 @@ export interface Pipeline {
  * service requires VOC_PSEUDONYM_KEY; a local replay may use a key generated once per store.
  */
 export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymKey: boolean }): Promise<Pipeline> {
-  const stage = await createNlpStage({ codeFramePath: ctx.config.nlp.codeFrame });
+  const frame = loadCodeFrame(ctx.config.nlp.codeFrame);
+  const stage = await createNlpStage({ codeFrame: frame });
   const sink = await openSink(ctx);
+  try {
+    // The code frame is the dimension table the views take their labels from.
+    await sink.syncCodeFrame?.(frame, ctx.signal);
+  } catch (err) {
+    await sink.close();
+    throw err;
+  }
   let bus: Bus;
   try {
     bus = await openBus(ctx);
