@@ -1,32 +1,124 @@
-import type { EnrichedEvent, NlpResult } from '../core/enriched-event.js';
+import type { CodeHit, EnrichedEvent, NlpResult } from '../core/enriched-event.js';
 import type { FeedbackEvent } from '../core/feedback-event.js';
+import type { CodeFrame } from './codeframe/types.js';
+import { normalizeText } from './normalize/normalize.js';
+import { redactText } from './redact/redact.js';
+import type { Segmenter } from './segment/segmenter.js';
+import { createSegmenter } from './segment/segmenter.js';
+import { TokenView } from './segment/token-view.js';
+import type { Lexicon } from './sentiment/lexicon.js';
+import type { ScorerOptions } from './sentiment/score.js';
+import { SentimentScorer } from './sentiment/score.js';
 import type { Stage } from './stage-contract.js';
+import { loadCodeFrame } from './codeframe/load.js';
+import { loadLexiconFiles } from './sentiment/load-lexicon.js';
+import { ClauseSplitter } from './tag/clauses.js';
+import { Tagger } from './tag/tagger.js';
 
 export interface NlpStageOptions {
   /** Path of the code frame YAML; defaults to config/codeframe.yaml in the package. */
   codeFramePath?: string;
+  /** Directory of the sentiment lexicon; defaults to config/lexicon in the package. */
+  lexiconDir?: string;
+  /** An already loaded code frame (tests, tools); wins over codeFramePath. */
+  codeFrame?: CodeFrame;
+  /** An already built lexicon (tests, tools); wins over lexiconDir. */
+  lexicon?: Lexicon;
+  /** Report jieba tokens in the output (default true). Tagging never needs them. */
+  tokens?: boolean;
+  /** Scorer tunables (see sentiment/score.ts). */
+  scorer?: Partial<ScorerOptions>;
 }
 
-/** The NLP stage: normalise → segment → redact → tag → sentiment, as one pure Stage. */
+/** The NLP stage: normalise → redact → segment → tag → sentiment, as one pure Stage. */
 export interface NlpStage extends Stage<FeedbackEvent, EnrichedEvent> {
   analyze(text: string): NlpResult;
   readonly codeFrame: { version: string; hash: string };
 }
 
-// Placeholder until the NLP issue lands: passes text through with no hits. Replaced wholesale.
-export function createNlpStage(_options: NlpStageOptions = {}): Promise<NlpStage> {
-  const codeFrame = { version: '0', hash: '0' };
-  const analyze = (text: string): NlpResult => ({
-    text,
-    script: 'hans',
-    region: null,
-    tokens: [],
-    redactions: {},
-    hits: [],
-    sentiment: { polarity: 0, score: 0 },
-    codeFrame,
-  });
-  return Promise.resolve({
+/** The analysis chain over a loaded frame and lexicon; pure and synchronous once built. */
+export function createAnalyzer(
+  frame: CodeFrame,
+  lexicon: Lexicon,
+  options: Pick<NlpStageOptions, 'tokens' | 'scorer'> = {},
+): (text: string) => NlpResult {
+  const codeFrame = { version: frame.version, hash: frame.hash };
+  const tagger = new Tagger(frame);
+  const splitter = new ClauseSplitter(
+    lexicon.contrast.length > 0 ? lexicon.contrast : undefined,
+    lexicon.concessive.length > 0 ? lexicon.concessive : undefined,
+  );
+  const scorer = new SentimentScorer(lexicon, options.scorer);
+  // The segmenter is always built: one-character terms and opinion words are vetted against token
+  // boundaries (lazily: a text without one never gets cut when tokens are off).
+  const segmenter: Segmenter = createSegmenter(tagger.terms);
+  const wantTokens = options.tokens !== false;
+  return (input: string): NlpResult => {
+    const norm = normalizeText(input);
+    // Redaction runs on the normalised text (half-width digits) and before anything else reads it:
+    // every later step and the output see placeholders only.
+    const red = redactText(norm.text);
+    const text = red.text;
+    const view = new TokenView(text, segmenter.cutRaw, scorer.modifiers, wantTokens ? segmenter.cutRaw(text) : undefined);
+    const standsAlone = (pos: number): boolean => view.standsAlone(pos);
+    const raw = tagger.match(text, standsAlone);
+    const clauses = splitter.split(text);
+    const scored = scorer.score(text, clauses, raw, standsAlone);
+    const hits: CodeHit[] = [];
+    const seen = new Set<string>();
+    for (const s of scored.hits) {
+      // One hit per code per clause: a term repeated in a clause adds no information.
+      const key = `${s.hit.leaf.id}\u0000${s.clause.index}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const leaf = s.hit.leaf;
+      hits.push({
+        code: leaf.id,
+        label: leaf.label,
+        domain: leaf.domainId,
+        domainLabel: leaf.domainLabel,
+        term: s.hit.term,
+        span: [s.hit.start, s.hit.end],
+        clause: s.clause.text,
+        clauseIndex: s.clause.index,
+        sentiment: s.sentiment,
+        intensity: s.intensity,
+        needLayer: leaf.needLayer,
+        department: leaf.department,
+        sentimentSource: s.source,
+      });
+    }
+    return {
+      text,
+      script: norm.script,
+      region: norm.region,
+      tokens: wantTokens ? segmenter.fromRaw(view.raw()) : [],
+      redactions: red.counts,
+      hits,
+      sentiment: scored.sentiment,
+      codeFrame,
+    };
+  };
+}
+
+export async function createNlpStage(options: NlpStageOptions = {}): Promise<NlpStage> {
+  const frame = options.codeFrame ?? loadCodeFrame(options.codeFramePath);
+  let lexicon = options.lexicon;
+  let scorer: Partial<ScorerOptions> = {};
+  if (!lexicon) {
+    const loaded = await loadLexiconFiles(options.lexiconDir);
+    lexicon = loaded.lexicon;
+    const s = loaded.settings;
+    // Windows and weights written in the lexicon files; explicit options win.
+    scorer = {
+      ...(s.negationWindow !== undefined ? { modifierGap: s.negationWindow } : {}),
+      ...(s.magnitudeWindow !== undefined ? { magnitudeWindow: s.magnitudeWindow } : {}),
+      ...(s.contrastWeight !== undefined ? { contrastWeight: s.contrastWeight } : {}),
+    };
+  }
+  const analyze = createAnalyzer(frame, lexicon, { ...options, scorer: { ...scorer, ...options.scorer } });
+  const codeFrame = { version: frame.version, hash: frame.hash };
+  return {
     name: 'analyze_feedback',
     codeFrame,
     analyze,
@@ -34,5 +126,5 @@ export function createNlpStage(_options: NlpStageOptions = {}): Promise<NlpStage
       const nlp = analyze(event.text);
       return [{ event: { ...event, text: nlp.text }, nlp }];
     },
-  });
+  };
 }

@@ -45,6 +45,13 @@ export interface ScorerOptions {
   magnitudeWindow: number;
   /** Weight of a concessive clause (虽然 …) in the document score. */
   concessiveWeight: number;
+  /**
+   * Max characters from a code term to the opinion word after it (modifiers not counted). Forum
+   * sentences run long without commas; an opinion far from the term is usually about something else.
+   */
+  opinionWindow: number;
+  /** Max characters from an opinion word to a code term after it (很喜欢它的外观). */
+  opinionBackWindow: number;
 }
 
 export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
@@ -55,6 +62,8 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   negatedTermFactor: 0.25,
   magnitudeWindow: 4,
   concessiveWeight: 0.5,
+  opinionWindow: 6,
+  opinionBackWindow: 4,
 };
 
 interface Mods {
@@ -67,6 +76,7 @@ interface Mods {
 
 interface Opinion {
   start: number;
+  end: number;
   cue: { kind: 'pol'; weight: number } | { kind: 'mag'; dir: 1 | -1 };
   sign: number; // −1 when negated an odd number of times
   factor: number; // degree multiplier × weak-negation factor
@@ -193,6 +203,7 @@ export class SentimentScorer {
           const negated = mods !== null && mods.neg % 2 === 1;
           const op: Opinion = {
             start: it.start,
+            end: it.end,
             cue: { kind: 'pol', weight: def },
             sign: negated ? -1 : 1,
             factor: negated ? o.negatedTermFactor : (mods?.deg ?? 1),
@@ -228,6 +239,7 @@ export class SentimentScorer {
       const modsStart = mods?.start;
       const op: Opinion = {
         start: it.start,
+        end: it.end,
         cue,
         sign: negated ? -1 : 1,
         factor: (mods?.deg ?? 1) * (negated && mods?.weak ? o.weakNegationFactor : 1),
@@ -236,10 +248,12 @@ export class SentimentScorer {
       mods = null;
       opinions.push(op);
       let targets = pending.length > 0 ? pending : lastHitBefore ? [lastHitBefore] : [];
-      if (cue.kind === 'mag') {
-        // 油耗太高: a magnitude word is read right after its term (degree words may sit between).
+      {
+        // 油耗太高: a magnitude word is read right after its term (degree words may sit between);
+        // an opinion word within opinionWindow.
         const at = modsStart ?? it.start;
-        targets = targets.filter((t) => at - t.end <= o.magnitudeWindow);
+        const window = cue.kind === 'mag' ? o.magnitudeWindow : o.opinionWindow;
+        targets = targets.filter((t) => at - t.end <= window);
       }
       if (cue.kind === 'pol') lastPolarOpinion = op;
       for (const t of targets) {
@@ -252,7 +266,8 @@ export class SentimentScorer {
     // Terms after the clause's last opinion take the nearest opinion word before them (很喜欢它的
     // 外观). Magnitude words only look forward: 大空间 is a noun phrase, not a verdict.
     if (pending.length > 0 && lastPolarOpinion !== undefined) {
-      for (const t of pending) if (!assigned.has(t)) assigned.set(t, [lastPolarOpinion]);
+      const op = lastPolarOpinion;
+      for (const t of pending) if (!assigned.has(t) && t.start - op.end <= o.opinionBackWindow) assigned.set(t, [op]);
     }
 
     const value = (op: Opinion, scale: Scale | undefined): number => {
