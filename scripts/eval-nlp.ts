@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     out: { type: 'string' },
     band: { type: 'string', default: '0.2' },
+    'default-weight': { type: 'string', default: '1' },
     'show-errors': { type: 'string', default: '0' },
   },
 });
@@ -33,6 +34,7 @@ const root = packageRoot();
 const dataPath = resolve(args.data ?? process.env.VOC_EVAL_DATA ?? join(root, '..', 'shared', 'data', 'car-opinions-dev.csv'));
 const outPath = resolve(args.out ?? join(root, 'bench', 'results', 'eval-nlp.json'));
 const band = Number(args.band);
+const defaultWeight = Number(args['default-weight']);
 const showErrors = Number(args['show-errors']);
 
 interface Row {
@@ -64,10 +66,10 @@ function readDocs(path: string): Doc[] {
 }
 
 /** Document-level polarity of one subject from its hits: one vote per clause, summed, neutral band. */
-export function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number): Polarity {
+export function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number, defaultWeight = 1): Polarity {
   const perClause = new Map<number, number>();
   for (const h of hits) {
-    const v = h.sentiment * h.intensity;
+    const v = h.sentiment * h.intensity * (h.sentimentSource === 'default' ? defaultWeight : 1);
     const prev = perClause.get(h.clauseIndex);
     if (prev === undefined || Math.abs(v) > Math.abs(prev)) perClause.set(h.clauseIndex, v);
   }
@@ -106,7 +108,7 @@ for (const doc of docs) {
     list.push(h);
     byDomain.set(h.domainLabel, list);
   }
-  const pred = new Map<string, Polarity>([...byDomain].map(([s, hs]) => [s, aggregatePolarity(hs, band)]));
+  const pred = new Map<string, Polarity>([...byDomain].map(([s, hs]) => [s, aggregatePolarity(hs, band, defaultWeight)]));
   for (const s of SUBJECTS) {
     const g = doc.gold.get(s);
     const p = pred.get(s);
@@ -154,6 +156,7 @@ const result = {
   labels: [...docs].reduce((n, d) => n + d.gold.size, 0),
   codeFrame: stage.codeFrame,
   neutralBand: band,
+  defaultWeight,
   subject: { ...micro, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1) },
   polarityAccuracy: round(polTotal.found === 0 ? 0 : polTotal.correct / polTotal.found),
   pair: { ...pairs, precision: round(pm.precision), recall: round(pm.recall), f1: round(pm.f1) },
