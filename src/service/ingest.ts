@@ -5,7 +5,10 @@ import type { Channel } from '../core/feedback-event.js';
 import type { Logger } from '../core/logger.js';
 import type { PipelineMetrics } from '../core/metrics.js';
 import type { ParseOutcome } from '../connectors/connector.js';
-import { DEAD_LETTER_CODES } from '../connectors/common/outcome.js';
+import type { FileEncoding } from '../connectors/common/config.js';
+import { DEAD_LETTER_CODES, SKIP_REASONS } from '../connectors/common/outcome.js';
+import { csvRows } from '../connectors/files/csv-rows.js';
+import { decodeChunks } from '../connectors/files/decode.js';
 import type { BoundParsers } from '../connectors/registry.js';
 import type { RunCounters } from '../runner/accounting.js';
 import { HEADER_CHANNEL, HEADER_POSITION, writeDeadLetters } from '../runner/process-batch.js';
@@ -24,20 +27,59 @@ export class RequestError extends PipelineError {
   }
 }
 
-export type BodyFormat = 'json' | 'ndjson';
+export type BodyFormat = 'json' | 'ndjson' | 'csv' | 'tsv';
 
-/** NDJSON for application/x-ndjson, application/jsonl and friends; a single JSON value (or an array of records) otherwise. */
+/**
+ * NDJSON for application/x-ndjson, application/jsonl and friends; CSV for text/csv (the export
+ * format of DMS and call-centre systems) and TSV for text/tab-separated-values; a single JSON value
+ * (or an array of records) otherwise.
+ */
 export function bodyFormat(contentType: string | undefined): BodyFormat {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  return /(^|[/+.-])(x-)?(ndjson|jsonl|jsonlines|json-lines)$/.test(type) ? 'ndjson' : 'json';
+  if (/(^|[/+.-])(x-)?(ndjson|jsonl|jsonlines|json-lines)$/.test(type)) return 'ndjson';
+  if (type === 'text/csv' || type === 'application/csv') return 'csv';
+  if (type === 'text/tab-separated-values') return 'tsv';
+  return 'json';
+}
+
+/** The text encoding a CSV body declares (`; charset=gbk`), or undefined for the channel's own setting. */
+export function csvEncoding(contentType: string | undefined): FileEncoding | undefined {
+  const m = /;\s*charset\s*=\s*"?([A-Za-z0-9_-]+)"?/i.exec(contentType ?? '');
+  const charset = m?.[1]?.toLowerCase();
+  if (charset === undefined) return undefined;
+  if (charset === 'utf-8' || charset === 'utf8') return 'utf8';
+  if (charset === 'gbk' || charset === 'gb2312' || charset === 'gb18030' || charset === 'cp936') return 'gb18030';
+  throw new RequestError(415, 'CHARSET_UNSUPPORTED', `charset=${charset.slice(0, 32)}: expected utf-8, gbk, gb2312 or gb18030.`);
 }
 
 export interface RawRecord {
-  /** 1-based record number in the request (the NDJSON line, or the array index + 1). */
+  /** 1-based record number in the request (the NDJSON or CSV line, or the array index + 1). */
   n: number;
-  /** Parsed JSON, or the failure to parse it. */
+  /** Parsed JSON, or a CSV row (header → value), or the failure to parse it, or a blank CSV row. */
   value?: unknown;
+  row?: Record<string, string>;
+  blank?: true;
   error?: { code: string; reason: string; text: string };
+}
+
+/**
+ * Splits a CSV/TSV body into rows with the file replay's CSV reader: the first row is the header,
+ * UTF-8 or GBK/GB18030 (declared, or detected as for files), a bad row becomes that row's dead
+ * letter. A body with no data row is refused (400).
+ */
+export async function splitCsvBody(body: Buffer, format: 'csv' | 'tsv', opts: { encoding: FileEncoding; maxRecords: number; maxRecordChars: number }): Promise<RawRecord[]> {
+  const text = decodeChunks((async function* () {
+    yield body;
+  })(), opts.encoding);
+  const records: RawRecord[] = [];
+  for await (const item of csvRows(text, { maxChars: opts.maxRecordChars, delimiter: format === 'tsv' ? '\t' : ',' })) {
+    if (records.length >= opts.maxRecords) throw new RequestError(413, 'TOO_MANY_RECORDS', `The batch has more than ${opts.maxRecords} rows: expected at most ${opts.maxRecords} per request.`);
+    if (item.kind === 'row') records.push({ n: item.line, row: item.row });
+    else if (item.kind === 'blank') records.push({ n: item.line, blank: true });
+    else records.push({ n: item.line, error: { code: item.code === 'CSV_COLUMN_COUNT' ? DEAD_LETTER_CODES.csvColumns : DEAD_LETTER_CODES.csvSyntax, reason: item.reason, text: item.raw } });
+  }
+  if (records.length === 0) throw new RequestError(400, 'BODY_EMPTY', 'The CSV body has no data row: expected a header line and at least one row.');
+  return records;
 }
 
 /**
@@ -45,7 +87,7 @@ export interface RawRecord {
  * document) is not JSON is refused as a whole (400); in an NDJSON batch a bad line becomes that
  * line's dead letter and the rest goes on, as in a file replay.
  */
-export function splitBody(body: Buffer, format: BodyFormat, limits: { maxRecords: number; maxRecordChars: number }): RawRecord[] {
+export function splitBody(body: Buffer, format: 'json' | 'ndjson', limits: { maxRecords: number; maxRecordChars: number }): RawRecord[] {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -145,14 +187,22 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * letters are durable — that is when the endpoint may answer 202. Any failure on the way is a
  * 503: the sender retries, and the event ids (deterministic) make the retry harmless.
  */
-export async function ingest(deps: IngestDeps, channel: Channel, body: Buffer, format: BodyFormat, requestId: string): Promise<IngestResult> {
+export async function ingest(deps: IngestDeps, channel: Channel, body: Buffer, contentType: string | undefined, requestId: string): Promise<IngestResult> {
   const bound = deps.parsers(channel);
-  const raws = splitBody(body, format, { maxRecords: deps.maxRecords, maxRecordChars: bound.config.maxRecordBytes });
+  const format = bodyFormat(contentType);
+  const limits = { maxRecords: deps.maxRecords, maxRecordChars: bound.config.maxRecordBytes };
+  let raws: RawRecord[];
+  if (format === 'csv' || format === 'tsv') {
+    if (!bound.csv) throw new RequestError(415, 'FORMAT_UNSUPPORTED', `Channel ${channel} takes JSON records, not ${format.toUpperCase()}: expected application/json or application/x-ndjson.`);
+    raws = await splitCsvBody(body, format, { ...limits, encoding: csvEncoding(contentType) ?? bound.config.encoding });
+  } else raws = splitBody(body, format, limits);
   const source = `${channel}.http`;
   const outcomes: ParseOutcome[] = [];
   for (const r of raws) {
     const position = `http:${requestId}:${r.n}`;
     if (r.error) outcomes.push(bound.deadLetter({ source, position, code: r.error.code, reason: r.error.reason, raw: r.error.text, stage: 'read' }));
+    else if (r.blank) outcomes.push({ kind: 'skipped', reason: SKIP_REASONS.blankRow, position });
+    else if (r.row) outcomes.push(...(bound.csv as NonNullable<BoundParsers['csv']>)(r.row, position));
     else outcomes.push(...(bound.json?.(r.value, position) ?? [bound.deadLetter({ source, position, code: DEAD_LETTER_CODES.unknownShape, reason: `Channel ${channel} takes no JSON records.`, raw: r.value })]));
   }
 

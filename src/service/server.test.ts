@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSink } from '../../test/support/fake-sink.js';
@@ -9,6 +10,7 @@ import { silentLogger } from '../core/logger.js';
 import { PipelineMetrics } from '../core/metrics.js';
 import { Pseudonymizer } from '../core/pseudonym.js';
 import type { NlpStage } from '../nlp/stage.js';
+import { readChannelFile } from '../connectors/registry.js';
 import { defaultTopicNames, topicSpecs } from '../runner/topics.js';
 import { resolveServiceConfig } from './config.js';
 import { CredentialStore, signHeaders } from './credentials.js';
@@ -19,6 +21,9 @@ import { VocService } from './server.js';
 
 const TOKEN = 'survey-token-0123456789abcdef';
 const HMAC = 'survey-hmac-0123456789abcdef';
+const DEALER_TOKEN = 'dealer-token-0123456789abcdef';
+const SOCIAL_TOKEN = 'social-token-0123456789abcdef';
+const PSEUDONYM_KEY = '0123456789abcdef0123';
 
 /** A memory bus whose publish can be made to fail or to wait. */
 class ControlledBus extends MemoryBus {
@@ -59,8 +64,8 @@ async function start(serviceRaw: Record<string, unknown> = {}) {
     stage: { name: 'unused' } as unknown as NlpStage,
     topics: defaultTopicNames(),
     topicSpecs: topicSpecs(defaultTopicNames()),
-    pseudonymizer: new Pseudonymizer('0123456789abcdef0123'),
-    credentials: CredentialStore.fromEnv({ VOC_INGEST_TOKEN_SURVEY: TOKEN, VOC_INGEST_HMAC_SURVEY: HMAC }),
+    pseudonymizer: new Pseudonymizer(PSEUDONYM_KEY),
+    credentials: CredentialStore.fromEnv({ VOC_INGEST_TOKEN_SURVEY: TOKEN, VOC_INGEST_HMAC_SURVEY: HMAC, VOC_INGEST_TOKEN_DEALER: DEALER_TOKEN, VOC_INGEST_TOKEN_SOCIAL: SOCIAL_TOKEN }),
     logger: silentLogger(),
     metrics,
     group: 'voc-nlp',
@@ -157,6 +162,32 @@ describe('voc serve HTTP layer', () => {
     expect(broken.status).toBe(400);
     expect(broken.json.error?.code).toBe('BODY_NOT_JSON');
     expect(bus.published).toBe(0);
+  });
+
+  it('takes a GBK CSV export as the file replay does: same events, dead letters and skips', async () => {
+    const { svc } = await start();
+    const file = 'examples/dealer/service-orders.csv';
+    const body = readFileSync(file);
+    const r = await send(svc.url, '/v1/ingest/dealer', { headers: { Authorization: `Bearer ${DEALER_TOKEN}`, 'Content-Type': 'text/csv' }, body });
+    expect(r.status).toBe(202);
+    const replayed = { event: [] as string[], dead_letter: 0, skipped: 0 };
+    for await (const o of readChannelFile('dealer', file, { pseudonymizer: new Pseudonymizer(PSEUDONYM_KEY) })) {
+      if (o.kind === 'event') replayed.event.push(o.event.id);
+      else replayed[o.kind]++;
+    }
+    expect(replayed.event.length).toBeGreaterThan(0);
+    expect(r.json.eventIds).toEqual(replayed.event);
+    expect(r.json).toMatchObject({ deadLettered: replayed.dead_letter, skipped: replayed.skipped });
+    // Declared GBK works too; a charset it cannot read and a channel without CSV are 415.
+    const declared = await send(svc.url, '/v1/ingest/dealer', { headers: { Authorization: `Bearer ${DEALER_TOKEN}`, 'Content-Type': 'text/csv; charset=GBK' }, body });
+    expect(declared.json.eventIds).toEqual(replayed.event);
+    const latin = await send(svc.url, '/v1/ingest/dealer', { headers: { Authorization: `Bearer ${DEALER_TOKEN}`, 'Content-Type': 'text/csv; charset=latin1' }, body });
+    expect(latin.status).toBe(415);
+    const social = await send(svc.url, '/v1/ingest/social', { headers: { Authorization: `Bearer ${SOCIAL_TOKEN}`, 'Content-Type': 'text/csv' }, body: 'a,b\n1,2\n' });
+    expect(social.status).toBe(415);
+    expect(social.json.error?.code).toBe('FORMAT_UNSUPPORTED');
+    const headerOnly = await send(svc.url, '/v1/ingest/dealer', { headers: { Authorization: `Bearer ${DEALER_TOKEN}`, 'Content-Type': 'text/csv' }, body: 'dealer_code,order_no\n' });
+    expect(headerOnly.status).toBe(400);
   });
 
   it('routes: unknown channel 404, wrong method 405, health and readiness', async () => {

@@ -16,7 +16,7 @@ import type { NlpStage } from '../nlp/stage.js';
 import type { Sink } from '../sinks/sink.js';
 import type { ServiceConfig } from './config.js';
 import { CredentialStore, SIGNATURE_HEADER, TIMESTAMP_HEADER, type AuthOutcome } from './credentials.js';
-import { bodyFormat, ingest, RequestError, type IngestResult } from './ingest.js';
+import { ingest, RequestError, type IngestResult } from './ingest.js';
 import { ServiceMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 
@@ -326,7 +326,7 @@ export class VocService {
         },
         channel,
         body,
-        bodyFormat(req.headers['content-type']),
+        req.headers['content-type'],
         requestId,
       );
     } catch (err) {
