@@ -42,7 +42,13 @@ export const KafkaProducerConfigSchema = z
       .int()
       .min(1024)
       .default(1_048_576)
-      .describe('A gathered batch is sent at once when its values reach this many bytes.'),
+      .describe('A gathered batch is sent at once when its records reach this many bytes; larger publishes are split into requests of at most this size.'),
+    maxRecordBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_000_000)
+      .describe("Largest record (value + key + headers) publish accepts; keep it under the broker's message.max.bytes (default 1 MiB). Larger ones fail with ValidationError RECORD_TOO_LARGE."),
     requestTimeoutMs: z.number().int().min(100).default(30_000).describe('How long the broker may take to acknowledge a produce request (ms).'),
     maxAttempts: z
       .number()
@@ -102,6 +108,9 @@ export const KafkaBusConfigSchema = z
     }
     if (c.consumer.retryMaxDelayMs < c.consumer.retryInitialDelayMs) {
       ctx.addIssue({ code: 'custom', path: ['consumer', 'retryMaxDelayMs'], message: `expected >= consumer.retryInitialDelayMs (${c.consumer.retryInitialDelayMs}), got ${c.consumer.retryMaxDelayMs}` });
+    }
+    if (c.producer.maxRecordBytes > c.producer.maxBatchBytes) {
+      ctx.addIssue({ code: 'custom', path: ['producer', 'maxRecordBytes'], message: `expected at most producer.maxBatchBytes (${c.producer.maxBatchBytes}), got ${c.producer.maxRecordBytes}` });
     }
     if (c.consumer.heartbeatIntervalMs * 3 > c.consumer.sessionTimeoutMs) {
       ctx.addIssue({ code: 'custom', path: ['consumer', 'heartbeatIntervalMs'], message: `expected at most a third of consumer.sessionTimeoutMs (${c.consumer.sessionTimeoutMs}), got ${c.consumer.heartbeatIntervalMs}` });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../core/errors.js';
 import { KafkaBusConfigSchema } from './config.js';
-import { KafkaBus, nextOffset, toConsumedRecord, toMessage } from './kafka-bus.js';
+import { KafkaBus, nextOffset, splitRequests, toConsumedRecord, toMessage } from './kafka-bus.js';
 
 type Message = Parameters<typeof toConsumedRecord>[2];
 
@@ -53,5 +53,30 @@ describe('KafkaBus without a broker', () => {
     await b.close();
     await expect(b.healthcheck()).resolves.toMatchObject({ ok: false, detail: 'closed' });
     await expect(b.connect()).rejects.toMatchObject({ code: 'BUS_CLOSED', retriable: false });
+  });
+});
+
+describe('splitRequests', () => {
+  const msg = (key: string, bytes: number) => ({ key, value: Buffer.alloc(bytes - key.length) });
+
+  it('keeps every message once, in order per topic, within the byte limit per request', () => {
+    const byTopic = new Map([
+      ['a', [msg('a1', 400), msg('a2', 400), msg('a3', 400)]],
+      ['b', [msg('b1', 300), msg('b2', 900)]],
+    ]);
+    const requests = splitRequests(byTopic, 1000);
+    for (const r of requests) {
+      const bytes = r.flatMap((e) => e.messages).reduce((n, m) => n + (m.value as Buffer).length + String(m.key).length, 0);
+      expect(bytes).toBeLessThanOrEqual(1000);
+    }
+    const flat = (t: string) => requests.flatMap((r) => r.filter((e) => e.topic === t).flatMap((e) => e.messages.map((m) => m.key)));
+    expect(flat('a')).toEqual(['a1', 'a2', 'a3']);
+    expect(flat('b')).toEqual(['b1', 'b2']);
+    expect(requests.length).toBe(3);
+  });
+
+  it('sends a single message larger than the limit alone', () => {
+    const requests = splitRequests(new Map([['t', [msg('x', 10), msg('y', 5000), msg('z', 10)]]]), 1000);
+    expect(requests.map((r) => r.flatMap((e) => e.messages.map((m) => m.key)))).toEqual([['x'], ['y'], ['z']]);
   });
 });

@@ -13,7 +13,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka as KafkaClient, KafkaMessage, LogEntry, Message, Producer } from 'kafkajs';
 import type { ComponentContext } from '../../core/component.js';
-import { ConnectionError, isRetriable, PipelineError } from '../../core/errors.js';
+import { ConnectionError, isRetriable, PipelineError, ValidationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import { PipelineMetrics } from '../../core/metrics.js';
@@ -22,7 +22,7 @@ import type { Bus, BusHealth, BusRecord, ConsumedBatch, ConsumedRecord, Subscrib
 import type { KafkaBusConfig } from './config.js';
 import { PRODUCER_RESET_CODES, toPipelineError } from './errors.js';
 
-const { Kafka, logLevel, CompressionTypes, Partitioners } = kafkajs;
+const { Kafka, logLevel, CompressionTypes, Partitioners, ConfigResourceTypes } = kafkajs;
 
 const COMPONENT = 'bus_kafka';
 
@@ -86,6 +86,46 @@ export function toMessage(r: BusRecord): Message {
   const m: Message = { key: r.key, value: r.value };
   if (r.headers && Object.keys(r.headers).length > 0) m.headers = { ...r.headers };
   return m;
+}
+
+function recordBytes(r: BusRecord): number {
+  let n = r.value.length + Buffer.byteLength(r.key);
+  if (r.headers) for (const [k, v] of Object.entries(r.headers)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
+}
+
+function messageBytes(m: Message): number {
+  const size = (v: unknown): number => (v == null ? 0 : Buffer.isBuffer(v) ? v.length : Buffer.byteLength(String(v)));
+  let n = size(m.value) + size(m.key);
+  if (m.headers) for (const [k, v] of Object.entries(m.headers)) n += Buffer.byteLength(k) + size(v);
+  return n;
+}
+
+/** Splits messages (kept in order per topic) into produce requests of at most `maxBytes` each. */
+export function splitRequests(byTopic: ReadonlyMap<string, Message[]>, maxBytes: number): { topic: string; messages: Message[] }[][] {
+  const requests: { topic: string; messages: Message[] }[][] = [];
+  let current: { topic: string; messages: Message[] }[] = [];
+  let bytes = 0;
+  for (const [topic, messages] of byTopic) {
+    let entry: { topic: string; messages: Message[] } | null = null;
+    for (const m of messages) {
+      const n = messageBytes(m);
+      if (bytes > 0 && bytes + n > maxBytes) {
+        requests.push(current);
+        current = [];
+        bytes = 0;
+        entry = null;
+      }
+      if (!entry) {
+        entry = { topic, messages: [] };
+        current.push(entry);
+      }
+      entry.messages.push(m);
+      bytes += n;
+    }
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
 }
 
 /** The offset to commit after `offset` was processed (Kafka commits the next offset to read). */
@@ -183,9 +223,16 @@ export class KafkaBus implements Bus {
       return Promise.reject(new ConnectionError(`Cannot publish to ${topic}: the Kafka bus is ${this.#closed ? 'closed' : 'not connected'}.`, { code: 'BUS_CLOSED', retriable: false }));
     }
     if (records.length === 0) return Promise.resolve();
+    // A record the broker would refuse fails alone, before it can share a request with others.
+    const limit = this.config.producer.maxRecordBytes;
+    const tooLarge = records.findIndex((r) => recordBytes(r) > limit);
+    if (tooLarge >= 0) {
+      const size = recordBytes(records[tooLarge] as BusRecord);
+      return Promise.reject(new ValidationError(`Record ${tooLarge} for ${topic} is ${size} bytes; the limit is ${limit} (producer.maxRecordBytes).`, { code: 'RECORD_TOO_LARGE' }));
+    }
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ topic, messages: records.map(toMessage), resolve, reject });
-      this.#queueBytes += records.reduce((n, r) => n + r.value.length + Buffer.byteLength(r.key), 0);
+      this.#queueBytes += records.reduce((n, r) => n + recordBytes(r), 0);
       if (this.#queueBytes >= this.config.producer.maxBatchBytes) this.#flush();
       else this.#lingerTimer ??= setTimeout(() => this.#flush(), this.config.producer.lingerMs);
     });
@@ -231,6 +278,20 @@ export class KafkaBus implements Bus {
       const value = Number(lag);
       this.#metrics.consumerLag.set({ topic, group }, value);
       return value;
+    });
+  }
+
+  /** Partitions and retention of a topic as the broker has them (operators and tests). */
+  async describeTopic(topic: string): Promise<{ partitions: number; retentionMs: number | null }> {
+    const admin = this.#requireAdmin();
+    return this.#withRetry('describeTopic', undefined, async () => {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+      });
+      const value = configs.resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
+      return { partitions: meta.topics[0]?.partitions.length ?? 0, retentionMs: value === undefined ? null : Number(value) };
     });
   }
 
@@ -321,21 +382,25 @@ export class KafkaBus implements Bus {
     }
     const count = batch.reduce((n, p) => n + p.messages.length, 0);
     try {
-      await this.#withRetry(
-        'publish',
-        undefined,
-        async () => {
-          if (this.#closed) throw new ConnectionError('The Kafka bus closed before the publish was acknowledged.', { code: 'BUS_CLOSED', retriable: false });
-          const producer = await this.#ensureProducer();
-          await producer.sendBatch({
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-            acks: -1,
-            timeout: this.config.producer.requestTimeoutMs,
-            compression: this.config.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-          });
-        },
-        this.config.producer.maxAttempts,
-      );
+      // Requests of at most maxBatchBytes each, in order: a large publish() never builds a
+      // record batch the broker refuses (message.max.bytes).
+      for (const request of splitRequests(byTopic, this.config.producer.maxBatchBytes)) {
+        await this.#withRetry(
+          'publish',
+          undefined,
+          async () => {
+            if (this.#closed) throw new ConnectionError('The Kafka bus closed before the publish was acknowledged.', { code: 'BUS_CLOSED', retriable: false });
+            const producer = await this.#ensureProducer();
+            await producer.sendBatch({
+              topicMessages: request,
+              acks: -1,
+              timeout: this.config.producer.requestTimeoutMs,
+              compression: this.config.producer.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+            });
+          },
+          this.config.producer.maxAttempts,
+        );
+      }
       for (const [topic, messages] of byTopic) this.#metrics.sent.inc({ component: COMPONENT, channel: topic }, messages.length);
       this.#metrics.batchSize.observe({ component: COMPONENT }, count);
       this.#logger.trace({ records: count, topics: [...byTopic.keys()] }, 'Published batch.');
