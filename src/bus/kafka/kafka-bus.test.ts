@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError } from '../../core/errors.js';
+import { ConnectionError, RetriesExhaustedError } from '../../core/errors.js';
 import { KafkaBusConfigSchema } from './config.js';
 import { KafkaBus, nextOffset, splitRequests, toConsumedRecord, toMessage } from './kafka-bus.js';
 
@@ -78,5 +78,21 @@ describe('splitRequests', () => {
   it('sends a single message larger than the limit alone', () => {
     const requests = splitRequests(new Map([['t', [msg('x', 10), msg('y', 5000), msg('z', 10)]]]), 1000);
     expect(requests.map((r) => r.flatMap((e) => e.messages.map((m) => m.key)))).toEqual([['x'], ['y'], ['z']]);
+  });
+});
+
+describe('KafkaBus with no broker listening', () => {
+  it('gives up connecting with RetriesExhaustedError whose cause is a retriable ConnectionError', async () => {
+    // Port 1 on loopback: refused at once, no network involved.
+    const bus = new KafkaBus(KafkaBusConfigSchema.parse({ brokers: ['127.0.0.1:1'], retries: 0, retryInitialDelayMs: 1, retryMaxDelayMs: 2, connectionTimeoutMs: 200 }));
+    const err = await bus.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RetriesExhaustedError);
+    expect((err as RetriesExhaustedError).cause).toBeInstanceOf(ConnectionError);
+    expect((err as RetriesExhaustedError).cause).toMatchObject({ retriable: true });
+    await expect(bus.healthcheck()).resolves.toMatchObject({ ok: false });
+    await bus.close();
   });
 });

@@ -312,11 +312,19 @@ export class KafkaBus implements Bus {
       const problem = sub.problem();
       if (problem) return { ok: false, detail: problem };
     }
+    // A health check answers quickly: the admin client's own retries could take a minute.
+    const limitMs = Math.min(this.config.requestTimeoutMs, 5000);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ConnectionError(`No answer from the brokers within ${limitMs} ms.`, { code: 'KAFKA_REQUEST_TIMEOUT' })), limitMs);
+    });
     try {
-      const cluster = await this.#admin.describeCluster();
+      const cluster = await Promise.race([this.#admin.describeCluster(), timeout]);
       return { ok: true, detail: `${cluster.brokers.length} broker(s), controller ${cluster.controller ?? 'unknown'}` };
     } catch (err) {
       return { ok: false, detail: (toPipelineError(err, 'healthcheck') as Error).message };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
