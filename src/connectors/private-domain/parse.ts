@@ -46,7 +46,7 @@ export function parseWecomMessage(raw: unknown, position: string, ctx: PrivateDo
     const m = parsed.data;
     if (m.action === 'recall') return [skipped(SKIP_REASONS.recalled, position)];
     const type = m.msgtype.toLowerCase();
-    if (type !== 'text' && type !== 'markdown') return [skipped(`${SKIP_REASONS.nonText}:${type.replace(/[^a-z_]/g, '').slice(0, 24) || 'unknown'}`, position)];
+    if (type !== 'text') return [skipped(`${SKIP_REASONS.nonText}:${type.replace(/[^a-z_]/g, '').slice(0, 24) || 'unknown'}`, position)];
     const occurredAt = toIsoTimestamp(m.msgtime, ctx.config.timezoneOffset);
     if (occurredAt === null) {
       return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid WeCom message: msgtime is not a timestamp (expected epoch milliseconds).', raw })];
