@@ -49,8 +49,8 @@ export function createAnalyzer(
     lexicon.concessive.length > 0 ? lexicon.concessive : undefined,
   );
   const scorer = new SentimentScorer(lexicon, options.scorer);
-  // The segmenter is always built: one-character terms and opinion words are vetted against token
-  // boundaries (lazily: a text without one never gets cut when tokens are off).
+  // The segmenter is always built: terms and one-character opinion words are vetted against token
+  // boundaries (lazily: a text without a candidate never gets cut when tokens are off).
   const segmenter: Segmenter = createSegmenter(tagger.terms);
   const wantTokens = options.tokens !== false;
   return (input: string): NlpResult => {
@@ -61,7 +61,7 @@ export function createAnalyzer(
     const text = red.text;
     const view = new TokenView(text, segmenter.cutRaw, scorer.modifiers, wantTokens ? segmenter.cutRaw(text) : undefined);
     const standsAlone = (pos: number): boolean => view.standsAlone(pos);
-    const raw = tagger.match(text, standsAlone);
+    const raw = tagger.match(text, (start, end) => view.aligned(start, end));
     const clauses = splitter.split(text);
     const scored = scorer.score(text, clauses, raw, standsAlone);
     const hits: CodeHit[] = [];

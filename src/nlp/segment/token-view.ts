@@ -1,8 +1,8 @@
 /**
- * Token boundaries of one text, computed lazily from jieba's raw cut. Used to decide whether a
- * single-character term or opinion word (贵, 肉, 差, 高) stands as a word of its own: 价格贵 / 太贵
- * yes, 尊贵 / 高速 / 差不多 no. A token made of a modifier plus the character (太贵, 很大, 偏高) or the
- * character plus a particle (贵了) also counts.
+ * Token boundaries of one text, computed lazily from jieba's raw cut. Used to decide whether a code
+ * term or a one-character opinion word (贵, 肉, 差, 高) is a word of the text: 价格贵 / 太贵 yes,
+ * 尊贵 / 高速 / 差不多 / 油耗大概 no. A token made of a modifier plus the word (太贵, 很大, 偏高) or
+ * the word plus a particle (贵了) also counts.
  */
 const PARTICLES = new Set(['了', '的', '啊', '吧', '呀', '啦', '哦', '点', '些', '得', '死']);
 
@@ -45,13 +45,22 @@ export class TokenView {
 
   /** Does the one character at `pos` stand as a word of its own? */
   standsAlone(pos: number): boolean {
+    return this.aligned(pos, pos + 1);
+  }
+
+  /**
+   * Does [start, end) begin and end on token boundaries? A term that cuts a word in two (油耗大 in
+   * 油耗大概, 贵 in 尊贵) is not a mention. A modifier before it in the same token (太贵) or a
+   * particle after it (贵了) is allowed.
+   */
+  aligned(start: number, end: number): boolean {
     if (this.start === null) this.raw();
-    const s = (this.start as Int32Array)[pos] ?? pos;
-    const e = (this.end as Int32Array)[pos] ?? pos + 1;
-    if (e - s === 1) return true;
-    const tok = this.text.slice(s, e);
-    if (pos === e - 1 && this.modifiers.has(tok.slice(0, -1))) return true;
-    if (pos === s && PARTICLES.has(tok.slice(1))) return true;
-    return false;
+    const starts = this.start as Int32Array;
+    const ends = this.end as Int32Array;
+    const s = starts[start] ?? start;
+    if (s !== start && !this.modifiers.has(this.text.slice(s, start))) return false;
+    const e = ends[end - 1] ?? end;
+    if (e !== end && !PARTICLES.has(this.text.slice(end, e))) return false;
+    return true;
   }
 }

@@ -55,6 +55,15 @@ describe('aspect sentiment', () => {
     expect(polarities('动力没有想象中那么好')['PWR.GEN.ATTR']).toBe(-1);
     expect(polarities('动力没问题')['PWR.GEN.ATTR']).toBe(1);
   });
+  it('"there is no <feature>" is a complaint; 没有 far from the aspect is not', () => {
+    expect(polarities('可惜没有后备箱')['SPC.GEN.ATTR']).toBe(-1);
+    expect(polarities('后备箱没有问题')['SPC.GEN.ATTR']).toBe(0);
+  });
+  it('grammar phrases do not read as opinions: 最好, 差不多', () => {
+    expect(polarities('动力最好是试驾一下')['PWR.GEN.ATTR']).toBe(0);
+    expect(polarities('动力差不多')['PWR.GEN.ATTR']).toBe(0);
+    expect(polarities('动力差')['PWR.GEN.ATTR']).toBe(-1);
+  });
   it('an opinion-bearing term judges the aspect before it: 车机常常死机', () => {
     expect(polarities('车机常常死机')).toEqual({ 'CPT.HU.ATTR': -1, 'CPT.HU.LAG': -1 });
   });

@@ -3,12 +3,13 @@ import type { Clause } from '../tag/clauses.js';
 import type { Match } from '../tag/matcher.js';
 import { TermTrie } from '../tag/matcher.js';
 import type { RawHit, Scale } from '../tag/tagger.js';
+import { FUNCTION_PHRASES } from './function-words.js';
 import type { Lexicon } from './lexicon.js';
 
 type Cue =
   | { kind: 'pol'; weight: number }
   | { kind: 'mag'; dir: 1 | -1 }
-  | { kind: 'neg'; weak: boolean }
+  | { kind: 'neg'; weak: boolean; absence: boolean }
   | { kind: 'deg'; mult: number }
   | { kind: 'none' };
 
@@ -36,7 +37,7 @@ export interface ScorerOptions {
   /** Factor on a negated opinion for weak negators (不太好 → mildly negative). */
   weakNegationFactor: number;
   /**
-   * Factor on a negated opinion-bearing term: 没有顿挫 / 不烧机油 is "not a complaint" — by default
+   * Factor on a negated problem term: 没有顿挫 / 不烧机油 is "not a complaint" — by default
    * weakly positive, below the neutral threshold on its own, so it reads as neutral unless the
    * clause praises (没有顿挫，很平顺).
    */
@@ -52,6 +53,8 @@ export interface ScorerOptions {
   opinionWindow: number;
   /** Max characters from an opinion word to a code term after it (很喜欢它的外观). */
   opinionBackWindow: number;
+  /** Score of a plain aspect right after 没有/无 (没有倒车影像): a missing feature. */
+  absenceScore: number;
 }
 
 export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
@@ -64,11 +67,14 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   concessiveWeight: 0.5,
   opinionWindow: 6,
   opinionBackWindow: 4,
+  absenceScore: -0.6,
 };
 
 interface Mods {
   start: number;
   neg: number;
+  /** The last negator says "there is no" (没有, 无): 没有倒车影像 is a complaint about a missing feature. */
+  absence: boolean;
   weak: boolean;
   deg: number;
   end: number;
@@ -96,6 +102,18 @@ function extendsNegation(clause: Clause, mods: Mods, start: number): boolean {
   if (mods.neg === 0 || start - mods.end > EXTENDED_GAP) return false;
   return COMPARISON.test(clause.text.slice(mods.end - clause.start, start - clause.start));
 }
+
+/**
+ * How much of a negated opinion-bearing term's polarity survives, flipped: a negated problem (没有顿挫,
+ * 不烧机油) is "not a complaint" (negatedTermFactor, below the neutral threshold); a negated praise term
+ * (不舒服, 不太平顺) is a complaint, at half strength for weak negators.
+ */
+function negatedTermFactor(def: number, weak: boolean, o: ScorerOptions): number {
+  if (def < 0) return o.negatedTermFactor;
+  return weak ? o.weakNegationFactor : 1;
+}
+
+const ABSENCE = new Set(['没', '没有', '無', '无', '沒', '沒有', '没得', '缺', '缺少']);
 
 function polarityOf(score: number, threshold: number): Polarity {
   if (score >= threshold) return 1;
@@ -129,8 +147,10 @@ export class SentimentScorer {
     // not 不 + 错), then magnitude, negation, degree.
     // Weight 0 = a neutral word that shadows an opinion inside it (差异, 最好, 好像): no cue at all.
     for (const [w, weight] of lexicon.polarity) this.cues.add(w, weight === 0 ? { kind: 'none' } : { kind: 'pol', weight });
+    // Grammar phrases that would otherwise read as 好/差/高 … (a lexicon entry wins: added first).
+    for (const w of FUNCTION_PHRASES) this.cues.add(w, { kind: 'none' });
     for (const [w, dir] of lexicon.magnitude) this.cues.add(w, { kind: 'mag', dir });
-    for (const w of lexicon.negation) this.cues.add(w, { kind: 'neg', weak: lexicon.weakNegation.has(w) });
+    for (const w of lexicon.negation) this.cues.add(w, { kind: 'neg', weak: lexicon.weakNegation.has(w), absence: ABSENCE.has(w) });
     for (const [w, mult] of lexicon.degree) this.cues.add(w, { kind: 'deg', mult });
     this.modifiers = new Set([...lexicon.negation, ...lexicon.degree.keys()]);
   }
@@ -206,7 +226,7 @@ export class SentimentScorer {
             end: it.end,
             cue: { kind: 'pol', weight: def },
             sign: negated ? -1 : 1,
-            factor: negated ? o.negatedTermFactor : (mods?.deg ?? 1),
+            factor: negated ? negatedTermFactor(def, mods?.weak === true, o) : (mods?.deg ?? 1),
             negated,
             fromTerm: true,
           };
@@ -227,10 +247,11 @@ export class SentimentScorer {
         continue;
       }
       if (cue.kind === 'neg' || cue.kind === 'deg') {
-        mods ??= { start: it.start, neg: 0, weak: false, deg: 1, end: it.end };
+        mods ??= { start: it.start, neg: 0, weak: false, absence: false, deg: 1, end: it.end };
         if (cue.kind === 'neg') {
           mods.neg++;
           mods.weak ||= cue.weak;
+          mods.absence = cue.absence;
         } else mods.deg *= cue.mult;
         mods.end = it.end;
         continue;
@@ -295,11 +316,20 @@ export class SentimentScorer {
         }
       }
       const def = hit.leaf.defaultPolarity;
+      if (def === 0 && !fromLexicon) {
+        // 没有倒车影像, 没CD: "there is no <feature>" right before a plain aspect is a complaint.
+        const m = preMods.get(hit);
+        if (m !== undefined && m.absence && m.neg === 1 && m.end === hit.start) {
+          score += o.absenceScore;
+          clauseScore += o.absenceScore;
+          fromLexicon = true;
+        }
+      }
       if (def !== 0) {
         const m = preMods.get(hit);
         const negated = m !== undefined && m.neg % 2 === 1;
         const negatedAfter = !negated && NEGATED_AFTER.test(clause.text.slice(hit.end - clause.start, hit.end - clause.start + 8));
-        const d = negated || negatedAfter ? -def * o.negatedTermFactor : def * (m?.deg ?? 1);
+        const d = negated || negatedAfter ? -def * negatedTermFactor(def, m?.weak === true, o) : def * (m?.deg ?? 1);
         if (negatedAfter) fromLexicon = true;
         if (negated) fromLexicon = true;
         score += d;

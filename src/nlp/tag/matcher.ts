@@ -51,6 +51,25 @@ export class TermTrie<T> {
     return this.size;
   }
 
+  /** Longest term starting at `pos` that `keep` accepts, trying shorter ones in turn. */
+  longestKeptAt(text: string, pos: number, limit: number, keep: (m: Match<T>) => boolean): Match<T> | null {
+    let node: TrieNode<T> | undefined = this.root;
+    let found: Match<T>[] | null = null;
+    for (let i = pos; i < limit; i++) {
+      const next: Map<number, TrieNode<T>> | null = node.next;
+      if (next === null) break;
+      node = next.get(fold(text.charCodeAt(i)));
+      if (node === undefined) break;
+      if (node.value !== undefined) (found ??= []).push({ start: pos, end: i + 1, value: node.value });
+    }
+    if (found === null) return null;
+    for (let k = found.length - 1; k >= 0; k--) {
+      const m = found[k] as Match<T>;
+      if (keep(m)) return m;
+    }
+    return null;
+  }
+
   /** Longest term starting at `pos` (ending at or before `limit`), or null. */
   longestAt(text: string, pos: number, limit = text.length): Match<T> | null {
     let node: TrieNode<T> | undefined = this.root;
@@ -66,8 +85,9 @@ export class TermTrie<T> {
   }
 
   /**
-   * All longest-at-position candidates in [from, to), passing `keep`, reduced to a non-overlapping
-   * set where the longer match wins (ties: the earlier one). Sorted by start.
+   * At each position the longest term passing `keep` (a shorter one is tried when the longest is
+   * refused), reduced to a non-overlapping set where the longer match wins (ties: the earlier one).
+   * Sorted by start.
    */
   findAll(text: string, keep?: (m: Match<T>) => boolean, from = 0, to = text.length): Match<T>[] {
     const candidates: Match<T>[] = [];
@@ -80,8 +100,8 @@ export class TermTrie<T> {
           continue;
         }
       }
-      const m = this.longestAt(text, i, to);
-      if (m !== null && (keep === undefined || keep(m))) candidates.push(m);
+      const m = keep === undefined ? this.longestAt(text, i, to) : this.longestKeptAt(text, i, to, keep);
+      if (m !== null) candidates.push(m);
     }
     if (candidates.length < 2) return candidates;
     // Fast path: already disjoint (the usual case).

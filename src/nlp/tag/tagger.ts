@@ -66,12 +66,12 @@ export class Tagger {
 
   /**
    * Term occurrences in the normalised, redacted text: context rules applied, longest match wins.
-   * `standsAlone(pos)` (segment/token-view.ts) vets one-character terms.
+   * `aligned(start, end)` (segment/token-view.ts) vets them against jieba's token boundaries.
    */
-  match(text: string, standsAlone?: (pos: number) => boolean): RawHit[] {
+  match(text: string, aligned?: (start: number, end: number) => boolean): RawHit[] {
     const keep = (m: Match<TermEntry>): boolean => {
-      // A one-character term (贵, 肉) counts only as a word of its own: not inside 尊贵.
-      if (standsAlone && m.end - m.start === 1 && !standsAlone(m.start)) return false;
+      // A term counts only on word boundaries: not 贵 inside 尊贵, not 油耗大 inside 油耗大概.
+      if (aligned && !aligned(m.start, m.end)) return false;
       const ctx = m.value.context;
       if (!ctx) return true;
       const around = text.slice(Math.max(0, m.start - ctx.window), Math.min(text.length, m.end + ctx.window));
