@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VocConfigSchema } from './config.js';
-import { FeedbackEventSchema } from './feedback-event.js';
+import { connectorRegistry } from '../connectors/registry.js';
+import { CHANNELS, FeedbackEventSchema } from './feedback-event.js';
 
 /**
  * JSON Schema files in schemas/ are generated from the zod schemas (the source of truth) so that
@@ -9,6 +10,12 @@ import { FeedbackEventSchema } from './feedback-event.js';
 export const GENERATED_SCHEMAS: { file: string; schema: z.ZodType; title: string; io: 'input' | 'output' }[] = [
   { file: 'schemas/feedback-event.schema.json', schema: FeedbackEventSchema, title: 'FeedbackEvent', io: 'output' },
   { file: 'schemas/voc-config.schema.json', schema: VocConfigSchema, title: 'voc-stream configuration', io: 'input' },
+  ...CHANNELS.map((c) => ({
+    file: `schemas/connectors/${c}.config.schema.json`,
+    schema: connectorRegistry[c].configSchema as z.ZodType,
+    title: `connectors.${c} configuration`,
+    io: 'input' as const,
+  })),
 ];
 
 export function renderJsonSchema(entry: (typeof GENERATED_SCHEMAS)[number]): string {
