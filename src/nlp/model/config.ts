@@ -63,6 +63,12 @@ export const DiscoveryConfigSchema = z
       .enum(['mean', 'cls'])
       .default('mean')
       .describe('How token vectors become one text vector: mean (MiniLM, most sentence-transformers) or cls (bge).'),
+    sample: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe('Share of uncovered events embedded, chosen by event id (deterministic: a replay picks the same ones).'),
     prefix: z
       .string()
       .max(64)

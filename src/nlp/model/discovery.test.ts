@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiscoveryConfigSchema } from './config.js';
-import { TopicDiscovery, genericCodeMatcher, isUncovered, topicTerms } from './discovery.js';
+import { TopicDiscovery, genericCodeMatcher, inSample, isUncovered, topicTerms } from './discovery.js';
 import { enriched, hit } from './test-helpers.js';
 
 const v = (...x: number[]) => {
@@ -90,5 +90,18 @@ describe('centring', () => {
     expect([...d.centred(first)].map((x) => x.toFixed(5))).toEqual([...first].map((x) => x.toFixed(5)));
     const second = d.centred(v(3, 2, 1));
     expect(Math.hypot(...second)).toBeCloseTo(1, 5);
+  });
+});
+
+describe('inSample', () => {
+  it('picks about the given share of hex ids, the same ones every time', () => {
+    const ids = Array.from({ length: 4000 }, (_, i) => (i * 2654435761 >>> 0).toString(16).padStart(8, '0') + '0'.repeat(24));
+    const picked = ids.filter((id) => inSample(id, 0.25));
+    expect(picked.length / ids.length).toBeGreaterThan(0.2);
+    expect(picked.length / ids.length).toBeLessThan(0.3);
+    expect(ids.filter((id) => inSample(id, 0.25))).toEqual(picked);
+    expect(ids.every((id) => inSample(id, 1))).toBe(true);
+    expect(ids.some((id) => inSample(id, 0))).toBe(false);
+    expect(typeof inSample('not-hex', 0.5)).toBe('boolean');
   });
 });

@@ -26,6 +26,18 @@ export function genericCodeMatcher(patterns: readonly string[]): (code: string) 
   return (code) => re.test(code);
 }
 
+/**
+ * Deterministic sampling by event id (ids are hex hashes): the same events are picked on every
+ * replay. Ids that are not hex fall back to a string hash.
+ */
+export function inSample(id: string, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (rate <= 0) return false;
+  let x = /^[0-9a-f]{8}/i.test(id) ? parseInt(id.slice(0, 8), 16) : 0;
+  if (x === 0) for (let i = 0; i < id.length; i++) x = (Math.imul(x, 31) + id.charCodeAt(i)) >>> 0;
+  return x / 2 ** 32 < rate;
+}
+
 /** No code hit, or only generic ones: the frame does not cover this feedback. */
 export function isUncovered(event: EnrichedEvent, isGeneric: (code: string) => boolean): boolean {
   return event.nlp.hits.every((h) => isGeneric(h.code));

@@ -4,7 +4,7 @@ import { errorCode } from '../../core/errors.js';
 import type { ModelStageConfig, ModelStageConfigInput } from './config.js';
 import { ModelStageConfigSchema, locateModel } from './config.js';
 import type { DiscoveredTopic } from './discovery.js';
-import { TopicDiscovery, isUncovered } from './discovery.js';
+import { TopicDiscovery, inSample, isUncovered } from './discovery.js';
 import type { InferenceBackend, Matrix } from './inference-worker.js';
 import { InferenceWorker } from './inference-worker.js';
 import { checkModelDir } from './model-dir.js';
@@ -210,7 +210,12 @@ export async function createModelStage(
       const toEmbed = discovery
         ? events.flatMap((e, index) =>
             // An event that already has a cluster (a second pass) is not counted twice.
-            isUncovered(e, discovery.isGeneric) && e.nlp.text.trim() !== '' && e.nlp.model?.clusterId === undefined ? [{ index, text: e.nlp.text }] : [],
+            isUncovered(e, discovery.isGeneric) &&
+            e.nlp.text.trim() !== '' &&
+            e.nlp.model?.clusterId === undefined &&
+            inSample(e.event.id, config.discovery.sample)
+              ? [{ index, text: e.nlp.text }]
+              : [],
           )
         : [];
       const embedded = toEmbed.length > 0 ? await embedAll(toEmbed) : { vectors: new Map<number, Float32Array>(), failed: new Set<number>() };
