@@ -7,7 +7,7 @@
 // a neutral band: |sum| < band → 0. Prints per-subject and micro precision/recall/F1, polarity accuracy
 // on correctly found subjects, and F1 over (subject, polarity) pairs; writes bench/results/eval-nlp.json.
 //
-// Options: --data PATH, --out PATH, --band X (default 0.2), --show-errors N (prints up to N wrong
+// Options: --data PATH, --out PATH, --band X (default 0.5), --default-weight W (default 0.5: a code's default polarity is weaker evidence than an opinion word), --show-errors N (prints up to N wrong
 // documents per subject to stderr for local diagnosis; never paste them into the repository).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,8 +25,8 @@ const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     out: { type: 'string' },
-    band: { type: 'string', default: '0.2' },
-    'default-weight': { type: 'string', default: '1' },
+    band: { type: 'string', default: '0.5' },
+    'default-weight': { type: 'string', default: '0.5' },
     'show-errors': { type: 'string', default: '0' },
   },
 });
