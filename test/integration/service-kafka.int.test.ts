@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@clickhouse/client';
+import { sh } from './clickhouse-support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHeaders } from '../../src/service/credentials.js';
 import { CLICKHOUSE_URL, clickhouseAvailable, KAFKA_BROKERS, kafkaAvailable, randomName } from './helpers/services.js';
@@ -43,11 +45,14 @@ writeFileSync(
     },
     store: { kind: 'clickhouse', clickhouse: { url: CLICKHOUSE_URL || 'http://127.0.0.1:8123', database } },
     pipeline: { group: `${run}.nlp`, batchSize: 200 },
-    service: { rateLimit: { requestsPerSecond: 100000, burst: 100000 }, lagPollSeconds: 0.5, drainDeadlineSeconds: 60 },
+    service: { rateLimit: { requestsPerSecond: 100000, burst: 100000 }, lagPollSeconds: 0.5, drainDeadlineSeconds: 60, publishTimeoutMs: 4000, retryAfterSeconds: 2 },
   }),
 );
 
 const env = { ...credentialEnv(), VOC_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY };
+const SCRIPT = fileURLToPath(new URL('../../scripts/services.sh', import.meta.url));
+const STOP_KAFKA = process.env.VOC_KAFKA_STOP_COMMAND ?? `${SCRIPT} down kafka`;
+const START_KAFKA = process.env.VOC_KAFKA_START_COMMAND ?? `${SCRIPT} up kafka`;
 const role = (r: string): string[] => ['--config', jsonConfig, '--roles', r];
 
 describe.runIf(available)('voc serve split by role on Kafka and a ClickHouse server', () => {
@@ -128,6 +133,40 @@ describe.runIf(available)('voc serve split by role on Kafka and a ClickHouse ser
     expect(stale.json.error?.code).toBe('SIGNATURE_STALE');
     const after = await metrics(ingest);
     expect(metricValue(after, 'voc_records_sent_total', { component: 'ingest' })).toBe(metricValue(before, 'voc_records_sent_total', { component: 'ingest' }));
+  });
+
+  it('broker down: 503 with Retry-After and not ready; the sender retries the same body after it is back and nothing is lost', { timeout: 300_000 }, async () => {
+    const body = ndjson(Array.from({ length: 10 }, (_, i) => channelRecord('hotline', i, 'outage')));
+    const headers = { Authorization: `Bearer ${tokenFor('hotline')}`, 'Content-Type': 'application/x-ndjson' };
+    let restarted = false;
+    try {
+      await sh(STOP_KAFKA);
+      const refused = await http(`${ingest.url}/v1/ingest/hotline`, { body, headers });
+      expect(refused.status, refused.body).toBe(503);
+      expect(refused.json.error?.code).toBe('BUS_UNAVAILABLE');
+      expect(refused.headers['retry-after']).toBe('2');
+      expect(refused.body).not.toMatch(/\bat .*:\d+:\d+/);
+      await waitFor('/readyz to say the bus is down', async () => (await http(`${ingest.url}/readyz`)).status === 503, 60_000);
+      await sh(START_KAFKA);
+      restarted = true;
+    } finally {
+      if (!restarted) await sh(START_KAFKA);
+    }
+    // What a sender does with a 503: wait Retry-After, send the same body again.
+    let ok: Awaited<ReturnType<typeof http>> | undefined;
+    await waitFor('the same request to be accepted after the broker is back', async () => {
+      const r = await http(`${ingest.url}/v1/ingest/hotline`, { body, headers });
+      if (r.status === 202) ok = r;
+      else expect(r.status).toBe(503);
+      return r.status === 202;
+    }, 180_000);
+    expect(ok?.json.accepted).toBe(10);
+    for (const id of ok?.json.eventIds ?? []) acked.add(id);
+    await waitFor('the records to be stored after the outage', async () => {
+      const stored = await storedIds();
+      return [...acked].every((id) => stored.has(id));
+    }, 180_000);
+    expect((await http(`${ingest.url}/readyz`)).status).toBe(200);
   });
 
   it('SIGTERM to the ingest instance and a process instance under load loses nothing: every 202-acknowledged record is in the store after restart', async () => {
