@@ -95,6 +95,31 @@ ensure_cmd() {
   command -v "$cmd" >/dev/null 2>&1 || die "$cmd still not found after installing $pkg"
 }
 
+# Pid of the process listening on 127.0.0.1:$1 (empty when unknown).
+port_owner() {
+  command -v ss >/dev/null 2>&1 || return 0
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2 || true
+}
+
+# A port is held by a server that scripts/services.sh started from another checkout or services
+# directory (e.g. a developer's session, before CI runs in a fresh clone on the same machine):
+# stop it, so that this checkout runs its own. $1 port, $2 marker the server's config contains,
+# $3 name. Returns non-zero when the owner is not such a server (then the caller reports it).
+take_over_port() {
+  local port="$1" marker="$2" name="$3" pid cmdline config
+  pid="$(port_owner "$port")"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+  config="$(grep -o -E '(/[^ ]*server\.properties|--config-file=[^ ]*)' <<<"$cmdline" | head -n1 | sed 's/^--config-file=//')"
+  [[ -n "$config" && -r "$config" ]] && grep -q "$marker" "$config" || return 1
+  log "Port $port is held by a $name that scripts/services.sh started elsewhere (pid $pid, $config); stopping it to run this checkout's own."
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do pid_alive "$pid" || break; sleep 0.2; done
+  pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+  sleep 0.5
+  return 0
+}
+
 # Stop the process in a pid file: TERM, wait up to $2 seconds, then KILL.
 stop_pid_file() {
   local file="$1" grace="$2" name="$3" pid
@@ -204,6 +229,9 @@ kafka_up() {
     fi
     log "Kafka $KAFKA_VERSION already running (pid $pid) on 127.0.0.1:$KAFKA_PORT; logs: $KAFKA_HOME/logs/server.log"
     return 0
+  fi
+  if port_open "$KAFKA_PORT" || port_open "$KAFKA_CONTROLLER_PORT"; then
+    take_over_port "$KAFKA_PORT" 'scripts/services.sh renders this file' "Kafka broker" || true
   fi
   if port_open "$KAFKA_PORT" || port_open "$KAFKA_CONTROLLER_PORT"; then
     die "port $KAFKA_PORT or $KAFKA_CONTROLLER_PORT on 127.0.0.1 is taken by another process (not ours); stop it or set VOC_KAFKA_PORT / VOC_KAFKA_CONTROLLER_PORT"
@@ -317,6 +345,9 @@ ch_up() {
   fi
   ensure_cmd curl curl
   ch_install
+  if ! pid_alive "$pid" && { port_open "$CH_HTTP_PORT" || port_open "$CH_TCP_PORT"; }; then
+    take_over_port "$CH_HTTP_PORT" 'Project-local ClickHouse server for development and CI (scripts/services.sh)' "ClickHouse server" || true
+  fi
   if ! pid_alive "$pid" && { port_open "$CH_HTTP_PORT" || port_open "$CH_TCP_PORT"; }; then
     die "port $CH_HTTP_PORT or $CH_TCP_PORT on 127.0.0.1 is taken by another process (a system clickhouse-server? try 'service clickhouse-server stop'); or set VOC_CLICKHOUSE_HTTP_PORT / VOC_CLICKHOUSE_TCP_PORT"
   fi
