@@ -116,8 +116,10 @@ function forceModelWork(e: EnrichedEvent): EnrichedEvent {
           span: [0, Math.min(2, clause.length)],
           clause,
           clauseIndex: 0,
-          sentiment: 0,
-          intensity: 0,
+          // A code-default polarity: unsure whatever labels the model has (a neutral one would not
+          // be sent to a two-label model).
+          sentiment: -1,
+          intensity: 0.5,
           needLayer: 'basic',
           department: 'rnd',
           sentimentSource: 'default',

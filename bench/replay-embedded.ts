@@ -18,6 +18,10 @@ export interface ReplayFigure {
   replaySeconds: number | null;
   wallSeconds: number;
   peakRssMB: number | null;
+  /** User + system CPU seconds of the whole command (every thread, chDB's included). */
+  cpuSeconds: number | null;
+  /** records / CPU seconds: the rate on an unshared machine, if CPU were the only bound. */
+  docsPerCpuSec: number | null;
   processed: number | null;
   deadLettered: number | null;
   written: number | null;
@@ -54,6 +58,8 @@ export async function benchReplayOnce(seed: number, records: number, batchSize?:
       replaySeconds: m ? Number(m[5]) : null,
       wallSeconds: r.seconds,
       peakRssMB: r.peakRssMB ?? null,
+      cpuSeconds: r.cpuSeconds ?? null,
+      docsPerCpuSec: r.cpuSeconds ? records / r.cpuSeconds : null,
       processed: m ? Number(m[1]) : null,
       deadLettered: m ? Number(m[2]) : null,
       written: m ? Number(m[3]) : null,

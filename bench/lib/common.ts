@@ -43,6 +43,8 @@ export interface ChildResult {
   seconds: number;
   /** Peak resident set of the child in MB (from /usr/bin/time), when measured. */
   peakRssMB?: number;
+  /** User + system CPU seconds of the child (from /usr/bin/time), when measured. */
+  cpuSeconds?: number;
 }
 
 export interface RunChildOptions {
@@ -59,7 +61,7 @@ const TIME_MARK = '__bench_time__';
 
 export function runChild(cmd: string, args: string[], o: RunChildOptions = {}): Promise<ChildResult> {
   const useTime = o.measureRss === true && existsSync('/usr/bin/time');
-  const [file, argv] = useTime ? ['/usr/bin/time', ['-f', `${TIME_MARK} %M %e`, cmd, ...args]] : [cmd, args];
+  const [file, argv] = useTime ? ['/usr/bin/time', ['-f', `${TIME_MARK} %M %e %U %S`, cmd, ...args]] : [cmd, args];
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, argv, { cwd: o.cwd ?? REPO, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,12 +79,14 @@ export function runChild(cmd: string, args: string[], o: RunChildOptions = {}): 
       if (timer) clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
       let peakRssMB: number | undefined;
-      const m = new RegExp(`${TIME_MARK} (\\d+) ([\\d.]+)`).exec(stderr);
+      let cpuSeconds: number | undefined;
+      const m = new RegExp(`${TIME_MARK} (\\d+) ([\\d.]+) ([\\d.]+) ([\\d.]+)`).exec(stderr);
       if (m) {
         peakRssMB = Math.round(Number(m[1]) / 1024);
+        cpuSeconds = Number(m[3]) + Number(m[4]);
         stderr = stderr.replace(m[0], '');
       }
-      resolvePromise({ code, stdout, stderr, seconds, peakRssMB });
+      resolvePromise({ code, stdout, stderr, seconds, peakRssMB, cpuSeconds });
     });
   });
 }

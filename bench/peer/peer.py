@@ -132,13 +132,16 @@ def main():
         nbytes = sum(len(t.encode("utf-8")) for t in texts)
         hits = 0
         t0 = time.perf_counter()
+        c0 = time.process_time()
         for t in texts:
             hits += len(an.analyze(t)["hits"])
         s = time.perf_counter() - t0
-        out = {"mode": "stage", "docs": len(texts), "bytes": nbytes, "seconds": s, "docsPerSec": len(texts) / s, "mbPerSec": nbytes / 1e6 / s, "hits": hits, "loadSeconds": load_s}
+        cpu = time.process_time() - c0
+        out = {"mode": "stage", "docs": len(texts), "bytes": nbytes, "seconds": s, "docsPerSec": len(texts) / s, "mbPerSec": nbytes / 1e6 / s, "cpuSeconds": cpu, "docsPerCpuSec": len(texts) / cpu, "hits": hits, "loadSeconds": load_s}
     else:
         docs = bad = hits = 0
         t0 = time.perf_counter()
+        c0 = time.process_time()
         with open(a.corpus, encoding="utf-8") as f, open(a.out, "w", encoding="utf-8") as w:
             for line in f:
                 if a.limit and docs + bad >= a.limit:
@@ -156,7 +159,8 @@ def main():
                 w.write(json.dumps({"sourceId": e.get("sourceId"), "channel": e["channel"], **r}, ensure_ascii=False) + "\n")
                 docs += 1
         s = time.perf_counter() - t0
-        out = {"mode": "e2e", "docs": docs, "bad": bad, "seconds": s, "docsPerSec": docs / s, "hits": hits, "loadSeconds": load_s}
+        cpu = time.process_time() - c0
+        out = {"mode": "e2e", "docs": docs, "bad": bad, "seconds": s, "docsPerSec": docs / s, "cpuSeconds": cpu, "docsPerCpuSec": docs / cpu, "hits": hits, "loadSeconds": load_s}
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
 
