@@ -40,7 +40,12 @@ export const SentimentRefinementConfigSchema = z
       .boolean()
       .default(true)
       .describe('Also send clauses whose polarity came only from the code default (sentimentSource "default").'),
-    refineNeutral: z.boolean().default(true).describe('Also send clauses whose hits are all neutral (sentiment 0).'),
+    refineNeutral: z
+      .enum(['auto', 'always', 'never'])
+      .default('auto')
+      .describe(
+        'Clauses whose hits are all neutral (no opinion found): auto sends them only when the model has a neutral label (a two-label model would force every neutral clause to + or −), always, or never.',
+      ),
     minConfidence: z
       .number()
       .min(0)

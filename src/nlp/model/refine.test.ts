@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SentimentRefinementConfigSchema } from './config.js';
-import { applyDecisions, candidateClauses, decide, labelPolarity } from './refine.js';
+import { applyDecisions, candidateClauses, decide, labelPolarity, neutralAllowed } from './refine.js';
 import { hit } from './test-helpers.js';
 
-const cfg = SentimentRefinementConfigSchema.parse({});
+const cfg = SentimentRefinementConfigSchema.parse({ refineNeutral: 'always' });
 
 describe('candidate clauses', () => {
   it('sends weak clauses: code default, neutral, or low intensity', () => {
@@ -34,8 +34,20 @@ describe('candidate clauses', () => {
       hit({ clauseIndex: 0, sentiment: -1, intensity: 0.9 }),
     ];
     expect(candidateClauses(hits, cfg)).toEqual([]);
-    const off = SentimentRefinementConfigSchema.parse({ refineDefaults: false, refineNeutral: false });
+    const off = SentimentRefinementConfigSchema.parse({ refineDefaults: false, refineNeutral: 'never' });
     expect(candidateClauses([hit({ sentimentSource: 'default' }), hit({ clauseIndex: 1, sentiment: 0 })], off)).toEqual([]);
+  });
+
+  it('sends all-neutral clauses only to a model that can answer neutral, under auto', () => {
+    const auto = SentimentRefinementConfigSchema.parse({});
+    expect(neutralAllowed(auto, ['negative', 'positive'])).toBe(false);
+    expect(neutralAllowed(auto, ['负面', '中性', '正面'])).toBe(true);
+    expect(neutralAllowed(SentimentRefinementConfigSchema.parse({ refineNeutral: 'always' }), ['negative', 'positive'])).toBe(true);
+    const neutralHit = [hit({ sentiment: 0, sentimentSource: 'default', intensity: 0 })];
+    expect(candidateClauses(neutralHit, auto, { neutral: false })).toEqual([]);
+    expect(candidateClauses(neutralHit, auto, { neutral: true })).toHaveLength(1);
+    // A code-default polarity that is not neutral is still unsure.
+    expect(candidateClauses([hit({ sentimentSource: 'default', sentiment: -1 })], auto, { neutral: false })).toHaveLength(1);
   });
 
   it('leaves clauses a model already decided', () => {

@@ -44,18 +44,34 @@ export interface CandidateClause {
   reason: 'weak' | 'conflicting';
 }
 
-function isWeak(h: CodeHit, cfg: SentimentRefinementConfig): boolean {
+export interface CandidateOptions {
+  /** Send all-neutral clauses (see refineNeutral and neutralAllowed()). */
+  neutral: boolean;
+}
+
+/** Whether all-neutral clauses go to the model: refineNeutral, and for auto whether the model can answer "neutral". */
+export function neutralAllowed(cfg: SentimentRefinementConfig, labels: readonly string[]): boolean {
+  if (cfg.refineNeutral === 'always') return true;
+  if (cfg.refineNeutral === 'never') return false;
+  return labels.some((l) => labelPolarity(l, cfg.labels as Record<string, Polarity>) === 0);
+}
+
+function isWeak(h: CodeHit, cfg: SentimentRefinementConfig, opts: CandidateOptions): boolean {
+  if (h.sentiment === 0) return opts.neutral;
   if (h.sentimentSource === 'default') return cfg.refineDefaults;
-  if (h.sentiment === 0) return cfg.refineNeutral;
   return h.intensity < cfg.weakIntensity;
 }
 
 /**
- * Clauses of one event whose lexicon polarity is unsure: every hit in the clause weak (default
- * polarity, neutral, or intensity below the threshold), or hits that disagree (+ and − in one
- * clause). Clauses a model already decided are left alone, so a second pass changes nothing.
+ * Clauses of one event whose lexicon polarity is unsure: every hit in the clause weak (neutral —
+ * when allowed —, code-default polarity, or intensity below the threshold), or hits that disagree
+ * (+ and − in one clause). Clauses a model already decided are left alone, so a second pass changes nothing.
  */
-export function candidateClauses(hits: readonly CodeHit[], cfg: SentimentRefinementConfig): CandidateClause[] {
+export function candidateClauses(
+  hits: readonly CodeHit[],
+  cfg: SentimentRefinementConfig,
+  opts: CandidateOptions = { neutral: cfg.refineNeutral === 'always' },
+): CandidateClause[] {
   const byClause = new Map<number, CodeHit[]>();
   for (const h of hits) {
     const list = byClause.get(h.clauseIndex);
@@ -69,7 +85,7 @@ export function candidateClauses(hits: readonly CodeHit[], cfg: SentimentRefinem
     if (text.trim() === '') continue;
     const polarities = new Set(list.map((h) => h.sentiment).filter((p) => p !== 0));
     if (polarities.size > 1) out.push({ clauseIndex, text, reason: 'conflicting' });
-    else if (list.every((h) => isWeak(h, cfg))) out.push({ clauseIndex, text, reason: 'weak' });
+    else if (list.every((h) => isWeak(h, cfg, opts))) out.push({ clauseIndex, text, reason: 'weak' });
   }
   return out.sort((a, b) => a.clauseIndex - b.clauseIndex);
 }

@@ -94,7 +94,7 @@ describe.skipIf(!HAVE_RUNTIME)('model stage with the tiny models', () => {
   });
 
   it('asks once per distinct clause text in a batch', async () => {
-    const same = Array.from({ length: 6 }, () => enriched('x', [hit({ clause: '有点异响', sentiment: 0 })]));
+    const same = Array.from({ length: 6 }, () => enriched('x', [hit({ clause: '有点异响', sentiment: -1, intensity: 0.1 })]));
     const before = stage.stats().classifyCalls;
     const out = await stage.refine(same);
     expect(stage.stats().classifyCalls - before).toBe(1);
@@ -235,8 +235,8 @@ describe('model stage wiring (scripted engine)', () => {
     const backend = new FakeBackend();
     const stage = await createModelStage(config({ batchSize: 2 }), testContext(), { backend });
     const events = [
-      enriched('a', [hit({ clauseIndex: 0, clause: '做工差', sentiment: 0 }), hit({ clauseIndex: 1, clause: '还行', sentiment: 0 })]),
-      enriched('b', [hit({ clauseIndex: 0, clause: '空间大', sentiment: 0 })]),
+      enriched('a', [hit({ clauseIndex: 0, clause: '做工差', sentiment: 1, intensity: 0.1 }), hit({ clauseIndex: 1, clause: '还行', sentimentSource: 'default', sentiment: -1 })]),
+      enriched('b', [hit({ clauseIndex: 0, clause: '空间大', sentiment: -1, intensity: 0.2 })]),
       enriched('c', [hit({ clauseIndex: 2, clause: '动力强但油耗差', sentiment: 1 }), hit({ clauseIndex: 2, clause: '动力强但油耗差', sentiment: -1 })]),
     ];
     const out = await stage.refine(events);
@@ -262,7 +262,7 @@ describe('model stage wiring (scripted engine)', () => {
     backend.failEmbed = true;
     const ctx = testContext();
     const stage = await createModelStage(config(), ctx, { backend });
-    const events = [enriched('a', [hit({ clause: '做工差', sentiment: 0 })]), enriched('屏幕', [])];
+    const events = [enriched('a', [hit({ clause: '做工差', sentiment: 1, intensity: 0.1 })]), enriched('屏幕', [])];
     const out = await stage.refine(events);
     expect(out[0]?.nlp.hits).toEqual(events[0]?.nlp.hits);
     expect(out[0]?.nlp.model).toMatchObject({ refinedClauses: [], fallback: 'inference_failed' });
@@ -276,6 +276,24 @@ describe('model stage wiring (scripted engine)', () => {
     const again = await stage.refine(events.slice(0, 1));
     expect(again[0]?.nlp.model?.fallback).toBeUndefined();
     expect(again[0]?.nlp.hits[0]?.sentimentSource).toBe('model');
+  });
+
+  it('sends all-neutral clauses only when the model has a neutral label (refineNeutral auto)', async () => {
+    const events = () => [enriched('a', [hit({ clause: '说说油耗', sentiment: 0, sentimentSource: 'default', intensity: 0 })])];
+    const binary = new FakeBackend();
+    const s1 = await createModelStage(config({ embeddingModel: undefined }), testContext(), { backend: binary });
+    expect((await s1.refine(events()))[0]?.nlp.model?.candidateClauses).toBe(0);
+    expect(binary.calls).toEqual([]);
+    const threeWay = new FakeBackend();
+    threeWay.labels = ['negative', 'positive', 'neutral'];
+    threeWay.classify = (texts: string[]) => {
+      threeWay.calls.push({ op: 'classify', size: texts.length });
+      return Promise.resolve({ data: new Float32Array(texts.flatMap(() => [0.05, 0.05, 0.9])), rows: texts.length, cols: 3 });
+    };
+    const s2 = await createModelStage(config({ embeddingModel: undefined }), testContext(), { backend: threeWay });
+    const out = await s2.refine(events());
+    expect(out[0]?.nlp.model?.refinedClauses).toEqual([0]);
+    expect(out[0]?.nlp.hits[0]).toMatchObject({ sentiment: 0, sentimentSource: 'model', intensity: 0.9 });
   });
 
   it('treats generic-only events as uncovered and clusters them apart', async () => {

@@ -9,7 +9,7 @@ import type { InferenceBackend, Matrix } from './inference-worker.js';
 import { InferenceWorker } from './inference-worker.js';
 import { checkModelDir } from './model-dir.js';
 import type { ModelDecision } from './refine.js';
-import { applyDecisions, candidateClauses, decide } from './refine.js';
+import { applyDecisions, candidateClauses, decide, neutralAllowed } from './refine.js';
 
 const COMPONENT = 'refine_with_model';
 
@@ -141,6 +141,8 @@ export async function createModelStage(
     evictedClusters: 0,
   };
 
+  const candidateOpts = { neutral: neutralAllowed(config.sentiment, engine.labels) };
+
   const failed = (err: unknown, op: string, texts: number) => {
     stats.failedBatches++;
     metrics.errors.inc({ component: COMPONENT, code: errorCode(err) });
@@ -202,7 +204,7 @@ export async function createModelStage(
       for (const e of events) metrics.received.inc({ component: COMPONENT, channel: e.event.channel });
 
       // 1. Sentiment: the unsure clauses of the whole batch, each distinct text asked once.
-      const perEvent = events.map((e) => (sentimentOn ? candidateClauses(e.nlp.hits, config.sentiment) : []));
+      const perEvent = events.map((e) => (sentimentOn ? candidateClauses(e.nlp.hits, config.sentiment, candidateOpts) : []));
       const uniqueTexts = [...new Set(perEvent.flatMap((cs) => cs.map((c) => c.text)))];
       const { decisions, failedTexts } = uniqueTexts.length > 0 ? await classifyAll(uniqueTexts) : { decisions: new Map<string, ModelDecision>(), failedTexts: new Set<string>() };
 
