@@ -7,8 +7,8 @@
 const PARTICLES = new Set(['了', '的', '啊', '吧', '呀', '啦', '哦', '点', '些', '得', '死']);
 
 export class TokenView {
-  private start: Int32Array | null = null;
-  private end: Int32Array | null = null;
+  /** boundary[i] = 1 when a token starts at i (and at text.length). */
+  private boundary: Uint8Array | null = null;
   private tokens: readonly string[] | null = null;
 
   constructor(
@@ -28,18 +28,14 @@ export class TokenView {
 
   private index(raw: readonly string[]): void {
     const n = this.text.length;
-    const start = new Int32Array(n);
-    const end = new Int32Array(n);
+    const b = new Uint8Array(n + 1);
     let pos = 0;
     for (const tok of raw) {
-      for (let i = 0; i < tok.length && pos + i < n; i++) {
-        start[pos + i] = pos;
-        end[pos + i] = pos + tok.length;
-      }
+      if (pos <= n) b[pos] = 1;
       pos += tok.length;
     }
-    this.start = start;
-    this.end = end;
+    b[n] = 1;
+    this.boundary = b;
     this.tokens = raw;
   }
 
@@ -54,13 +50,18 @@ export class TokenView {
    * particle after it (贵了) is allowed.
    */
   aligned(start: number, end: number): boolean {
-    if (this.start === null) this.raw();
-    const starts = this.start as Int32Array;
-    const ends = this.end as Int32Array;
-    const s = starts[start] ?? start;
-    if (s !== start && !this.modifiers.has(this.text.slice(s, start))) return false;
-    const e = ends[end - 1] ?? end;
-    if (e !== end && !PARTICLES.has(this.text.slice(end, e))) return false;
+    if (this.boundary === null) this.raw();
+    const b = this.boundary as Uint8Array;
+    if (b[start] !== 1) {
+      let s = start - 1;
+      while (s > 0 && b[s] !== 1) s--;
+      if (!this.modifiers.has(this.text.slice(s, start))) return false;
+    }
+    if (b[end] !== 1) {
+      let e = end + 1;
+      while (e < b.length - 1 && b[e] !== 1) e++;
+      if (!PARTICLES.has(this.text.slice(end, e))) return false;
+    }
     return true;
   }
 }

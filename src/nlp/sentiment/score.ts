@@ -162,7 +162,17 @@ export class SentimentScorer {
     const o = this.options;
     const scored: ScoredHit[] = [];
     let docScore = 0;
+    // Cue words over the whole text once; a cue inside a code term does not count (the term's own
+    // polarity does), nor a one-character opinion/magnitude word that is not a word (差不多, 高速).
+    const covered = new Uint8Array(text.length);
+    for (const x of hits) covered.fill(1, x.start, x.end);
+    const allCues = this.cues.findAll(text, (m) => {
+      for (let i = m.start; i < m.end; i++) if (covered[i] === 1) return false;
+      if (standsAlone && m.end - m.start === 1 && (m.value.kind === 'pol' || m.value.kind === 'mag')) return standsAlone(m.start);
+      return true;
+    });
     let h = 0; // index into hits (sorted by start)
+    let c = 0; // index into allCues (sorted by start)
     for (const clause of clauses) {
       const clauseHits: RawHit[] = [];
       while (h < hits.length && (hits[h] as RawHit).start < clause.end) {
@@ -170,15 +180,12 @@ export class SentimentScorer {
         if (hit.start >= clause.start) clauseHits.push(hit);
         h++;
       }
-      const cues = this.cues.findAll(
-        text,
-        (m) =>
-          !clauseHits.some((x) => m.start < x.end && m.end > x.start) &&
-          // One-character opinion/magnitude words (差, 高) only as words: not in 差不多, 高速.
-          !(standsAlone && m.end - m.start === 1 && (m.value.kind === 'pol' || m.value.kind === 'mag') && !standsAlone(m.start)),
-        clause.start,
-        clause.end,
-      );
+      const cues: Match<Cue>[] = [];
+      while (c < allCues.length && (allCues[c] as Match<Cue>).start < clause.end) {
+        const cue = allCues[c] as Match<Cue>;
+        if (cue.start >= clause.start) cues.push(cue);
+        c++;
+      }
       const result = this.scoreClause(clause, clauseHits, cues);
       for (const s of result.hits) scored.push(s);
       if (!clause.question && !clause.hypothetical) {

@@ -25,6 +25,8 @@ function fold(c: number): number {
 
 export class TermTrie<T> {
   private readonly root: TrieNode<T> = { next: null, value: undefined };
+  private readonly scratchEnds: number[] = [];
+  private readonly scratchVals: T[] = [];
   private size = 0;
 
   /** Adds a term; returns false (and keeps the first value) when the term is already present. */
@@ -54,17 +56,23 @@ export class TermTrie<T> {
   /** Longest term starting at `pos` that `keep` accepts, trying shorter ones in turn. */
   longestKeptAt(text: string, pos: number, limit: number, keep: (m: Match<T>) => boolean): Match<T> | null {
     let node: TrieNode<T> | undefined = this.root;
-    let found: Match<T>[] | null = null;
+    // Reused scratch (no allocation per position): ends and values of the terms starting at pos.
+    const ends = this.scratchEnds;
+    const vals = this.scratchVals;
+    let n = 0;
     for (let i = pos; i < limit; i++) {
       const next: Map<number, TrieNode<T>> | null = node.next;
       if (next === null) break;
       node = next.get(fold(text.charCodeAt(i)));
       if (node === undefined) break;
-      if (node.value !== undefined) (found ??= []).push({ start: pos, end: i + 1, value: node.value });
+      if (node.value !== undefined) {
+        ends[n] = i + 1;
+        vals[n] = node.value;
+        n++;
+      }
     }
-    if (found === null) return null;
-    for (let k = found.length - 1; k >= 0; k--) {
-      const m = found[k] as Match<T>;
+    for (let k = n - 1; k >= 0; k--) {
+      const m: Match<T> = { start: pos, end: ends[k] as number, value: vals[k] as T };
       if (keep(m)) return m;
     }
     return null;
