@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { FeedbackEvent } from '../core/feedback-event.js';
+import { createNlpStage } from './stage.js';
+import { fixtureFrame, fixtureLexicon } from './tag/fixture-frame.js';
+
+const event: FeedbackEvent = {
+  schemaVersion: 1,
+  id: '0'.repeat(32),
+  channel: 'hotline',
+  source: 'hotline.transcript',
+  sourceId: 'call-1',
+  occurredAt: '2026-11-23T08:00:00+08:00',
+  receivedAt: '2026-11-23T08:00:01+08:00',
+  text: '車機常常當機，聯繫張先生13812345678',
+  authorKey: null,
+  context: {},
+  consent: { coCreation: false },
+};
+
+describe('createNlpStage', () => {
+  it('loads the real code frame and lexicon from config/ and reports version and hash', async () => {
+    const stage = await createNlpStage({ tokens: false });
+    expect(stage.codeFrame.version.length).toBeGreaterThan(0);
+    expect(stage.codeFrame.hash).toMatch(/^[0-9a-f]{16}$/);
+    const r = stage.analyze('車機常常當機，換擋頓挫，電話13812345678');
+    expect(r.codeFrame).toEqual(stage.codeFrame);
+    expect(r.tokens).toEqual([]);
+  });
+
+  it('process() replaces the event text with the redacted normalised text and keeps the envelope', async () => {
+    const stage = await createNlpStage({ codeFrame: fixtureFrame(), lexicon: fixtureLexicon() });
+    const [out] = stage.process(event);
+    expect(out?.event.text).toBe('车机常常死机，联系〔姓名〕〔手机号〕');
+    expect(out?.event.id).toBe(event.id);
+    expect(out?.nlp.redactions).toEqual({ person_name: 1, mobile: 1 });
+    expect(JSON.stringify(out)).not.toContain('13812345678');
+    expect(JSON.stringify(out)).not.toContain('張先生');
+  });
+});
