@@ -55,6 +55,7 @@ Replaying the same input twice changes no count (events are deduplicated by id).
           sink: pipeline.sink,
           stage: pipeline.stage,
           topics: pipeline.topics,
+          topicSpecs: pipeline.topicSpecs,
           group: ctx.config.pipeline.group,
           batchSize,
           logger: ctx.logger,

@@ -5,7 +5,7 @@ import { openPipeline } from '../runner/wiring.js';
 import { parseRoles, resolveServiceConfig, type ServiceFlags } from '../service/config.js';
 import { CredentialStore } from '../service/credentials.js';
 import { VocService } from '../service/server.js';
-import { serviceTopics } from '../service/topics.js';
+import { pipelineTopicsFromConfig } from '../runner/pipeline-topics.js';
 import { addCommonOptions, commandContext, runCommand, type CommonOptions } from './context.js';
 
 interface ServeOptions extends CommonOptions {
@@ -70,7 +70,7 @@ See docs/operations.md.`,
         );
       }
 
-      const topics = serviceTopics(ctx.config);
+      const topics = pipelineTopicsFromConfig(ctx.config);
       const pipeline = await openPipeline(ctx, { requirePseudonymKey: true });
       const svc = new VocService({
         service,

@@ -4,14 +4,14 @@ import { pipelineTopics } from '../bus/kafka/index.js';
 import { CHANNELS, type Channel } from '../core/feedback-event.js';
 import { formatZodIssues, type VocConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
-import { defaultTopicNames, topicSpecs, type TopicNames } from '../runner/topics.js';
+import { defaultTopicNames, topicSpecs, type TopicNames } from './topics.js';
 
 /**
- * The topics the service publishes to and consumes from, with the specs it ensures at start. On
+ * The topics the pipeline (service and replay) publishes to and consumes from, with the specs it ensures at start. On
  * Kafka they come from `bus.kafka.topics` (names) and `bus.kafka.partitions` / retention, so that
  * every instance of a deployment agrees; on the memory bus they are the defaults.
  */
-export function serviceTopics(config: VocConfig): { names: TopicNames; specs: TopicSpec[] } {
+export function pipelineTopicsFromConfig(config: VocConfig): { names: TopicNames; specs: TopicSpec[] } {
   if (config.bus.kind !== 'kafka') {
     const names = defaultTopicNames();
     return { names, specs: topicSpecs(names) };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus, BusRecord } from '../bus/bus.js';
+import type { Bus, BusRecord, TopicSpec } from '../bus/bus.js';
 import type { DeadLetter } from '../core/dead-letter.js';
 import type { Channel } from '../core/feedback-event.js';
 import type { EnrichedEvent } from '../core/enriched-event.js';
@@ -19,6 +19,8 @@ export interface ReplayOptions {
   sink: Sink;
   stage: NlpStage;
   topics: TopicNames;
+  /** Topics to ensure at start; defaults derived from `topics`. */
+  topicSpecs?: TopicSpec[];
   group: string;
   batchSize: number;
   logger: Logger;
@@ -58,7 +60,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const deps = { sink: o.sink, logger: log, dlq };
   let fromBus = 0; // records the consumer has finished with (processed or dead-lettered after the bus)
 
-  await o.bus.ensureTopics(topicSpecs(o.topics));
+  await o.bus.ensureTopics(o.topicSpecs ?? topicSpecs(o.topics));
   const processBatch = createBatchProcessor({
     stage: o.stage,
     sink: o.sink,

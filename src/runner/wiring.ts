@@ -14,7 +14,9 @@ import { loadCodeFrame } from '../nlp/codeframe/load.js';
 import { createNlpStage, type NlpStage } from '../nlp/stage.js';
 import { sinkRegistry } from '../sinks/registry.js';
 import type { Sink } from '../sinks/sink.js';
-import { defaultTopicNames, type TopicNames } from './topics.js';
+import type { TopicSpec } from '../bus/bus.js';
+import { pipelineTopicsFromConfig } from './pipeline-topics.js';
+import type { TopicNames } from './topics.js';
 
 // A bus definition with its config type erased, so that one lookup serves every kind.
 interface BusDefinition {
@@ -69,6 +71,8 @@ export interface Pipeline {
   sink: Sink;
   stage: NlpStage;
   topics: TopicNames;
+  /** What the bus ensures at start: partitions and retention from config on Kafka. */
+  topicSpecs: TopicSpec[];
   refine?: (events: EnrichedEvent[]) => Promise<EnrichedEvent[]>;
   pseudonymizer(): Pseudonymizer;
   channelSource(channel: Channel, input: string, onBytes?: (n: number) => void): Promise<AsyncIterable<ParseOutcome>>;
@@ -80,6 +84,7 @@ export interface Pipeline {
  * service requires VOC_PSEUDONYM_KEY; a local replay may use a key generated once per store.
  */
 export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymKey: boolean }): Promise<Pipeline> {
+  const topics = pipelineTopicsFromConfig(ctx.config);
   const frame = loadCodeFrame(ctx.config.nlp.codeFrame);
   const stage = await createNlpStage({ codeFrame: frame });
   const sink = await openSink(ctx);
@@ -113,7 +118,8 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
     bus,
     sink,
     stage,
-    topics: defaultTopicNames(),
+    topics: topics.names,
+    topicSpecs: topics.specs,
     pseudonymizer: getPseudonymizer,
     channelSource: (channel, input, onBytes) =>
       Promise.resolve(
