@@ -16,6 +16,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { CodeHit, Polarity } from '../src/core/enriched-event.js';
 import { packageRoot } from '../src/nlp/codeframe/document.js';
 import { STANDARD_DIMENSIONS } from '../src/nlp/codeframe/lint.js';
+import { loadCodeFrame } from '../src/nlp/codeframe/load.js';
 import { createNlpStage } from '../src/nlp/stage.js';
 
 type Subject = (typeof STANDARD_DIMENSIONS)[number];
@@ -66,10 +67,13 @@ function readDocs(path: string): Doc[] {
 }
 
 /** Document-level polarity of one subject from its hits: one vote per clause, summed, neutral band. */
-export function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number, defaultWeight = 1): Polarity {
+export function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number, defaultWeight = 1, opinionCodes: ReadonlySet<string> = new Set()): Polarity {
   const perClause = new Map<number, number>();
   for (const h of hits) {
-    const v = h.sentiment * h.intensity * (h.sentimentSource === 'default' ? defaultWeight : 1);
+    // A code's default polarity is full evidence when its terms are evaluations (opinion leaves:
+    // 动力不足, 太丑), weaker when they only name a problem that may be asked about (烧机油).
+    const weight = h.sentimentSource === 'default' && !opinionCodes.has(h.code) ? defaultWeight : 1;
+    const v = h.sentiment * h.intensity * weight;
     const prev = perClause.get(h.clauseIndex);
     if (prev === undefined || Math.abs(v) > Math.abs(prev)) perClause.set(h.clauseIndex, v);
   }
@@ -90,6 +94,7 @@ const prf = (c: Counts): { precision: number; recall: number; f1: number } => {
 };
 
 const docs = readDocs(dataPath);
+const opinionCodes = new Set(loadCodeFrame().leaves.filter((l) => l.opinion === true).map((l) => l.id));
 const stage = await createNlpStage({ tokens: false } as Parameters<typeof createNlpStage>[0]);
 const started = performance.now();
 
@@ -108,7 +113,7 @@ for (const doc of docs) {
     list.push(h);
     byDomain.set(h.domainLabel, list);
   }
-  const pred = new Map<string, Polarity>([...byDomain].map(([s, hs]) => [s, aggregatePolarity(hs, band, defaultWeight)]));
+  const pred = new Map<string, Polarity>([...byDomain].map(([s, hs]) => [s, aggregatePolarity(hs, band, defaultWeight, opinionCodes)]));
   for (const s of SUBJECTS) {
     const g = doc.gold.get(s);
     const p = pred.get(s);

@@ -30,6 +30,11 @@ domains:
             polarity: -1
             need: basic
             terms: [顿挫, 頓挫]
+          - id: SMOOTH
+            label: 平顺
+            polarity: 1
+            opinion: true
+            terms: [换挡平顺]
           - id: ATTR
             label: 变速箱
             scale: higher_better
@@ -86,10 +91,12 @@ describe('loader', () => {
     const frame = buildCodeFrame(small());
     expect(frame.leaves.map((l) => [l.id, l.department, l.needLayer, l.defaultPolarity])).toEqual([
       ['PWR.TRANS.JERK', 'quality', 'basic', -1],
+      ['PWR.TRANS.SMOOTH', 'quality', 'performance', 1],
       ['PWR.TRANS.ATTR', 'quality', 'performance', 0],
     ]);
-    expect(frame.leaves[1]?.context).toEqual({ anyOf: ['换挡'], window: 4 });
-    expect(frame.leaves[1]?.scale).toBe('higher_better');
+    expect(frame.leaves[2]?.context).toEqual({ anyOf: ['换挡'], window: 4 });
+    expect(frame.leaves[2]?.scale).toBe('higher_better');
+    expect(frame.leaves.map((l) => l.opinion === true)).toEqual([false, true, false]);
     expect(frame.leaves[0]?.componentId).toBe('PWR.TRANS');
     expect(frame.hash).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -147,7 +154,7 @@ describe('lint', () => {
     const doc = parseCodeFrameDocument(SMALL.replace('[波箱]', '[波箱, 頓挫]'));
     const dup = lintCodeFrame(doc).find((i) => i.rule === 'duplicate_term');
     expect(dup?.severity).toBe('error');
-    expect(dup?.path).toBe('domains[0](PWR).components[0](TRANS).leaves[1](ATTR).terms[1]');
+    expect(dup?.path).toBe('domains[0](PWR).components[0](TRANS).leaves[2](ATTR).terms[1]');
     expect(dup?.message).toContain('PWR.TRANS.JERK');
   });
 
@@ -168,6 +175,12 @@ describe('lint', () => {
     expect(rules(small(), { polarity })).not.toContain('error:conflicting_polarity');
   });
 
+  it('finds an opinion leaf without a polarity', () => {
+    const doc = parseCodeFrameDocument(SMALL.replace('            label: 变速箱\n', '            label: 变速箱\n            opinion: true\n'));
+    expect(rules(doc)).toContain('error:opinion_without_polarity');
+    expect(rules(small())).not.toContain('error:opinion_without_polarity');
+  });
+
   it('reports missing standard dimensions and warns on repeated terms and scales on polar leaves', () => {
     const doc = parseCodeFrameDocument(SMALL.replace('[顿挫, 頓挫]', '[顿挫, 顿挫]').replace('polarity: -1', 'polarity: -1\n            scale: higher_worse'));
     const found = rules(doc);
@@ -180,10 +193,10 @@ describe('lint', () => {
 describe('stats', () => {
   it('counts leaves, terms, variants, polarity and inherited layers', () => {
     const s = codeFrameStats(small());
-    expect(s).toMatchObject({ domains: 1, components: 1, leaves: 2, terms: 3, distinctTerms: 2, variantTerms: 1, contextRules: 1, scaled: 1 });
-    expect(s.byPolarity).toEqual({ '-1': 1, '0': 1, '1': 0 });
-    expect(s.byNeed).toEqual({ basic: 1, performance: 1 });
-    expect(s.byDepartment).toEqual({ quality: 2 });
+    expect(s).toMatchObject({ domains: 1, components: 1, leaves: 3, terms: 4, distinctTerms: 3, variantTerms: 1, contextRules: 1, scaled: 1 });
+    expect(s.byPolarity).toEqual({ '-1': 1, '0': 1, '1': 1 });
+    expect(s.byNeed).toEqual({ basic: 1, performance: 2 });
+    expect(s.byDepartment).toEqual({ quality: 3 });
   });
 });
 

@@ -33,6 +33,7 @@ export const LeafSchema = z
     terms: z.array(z.string()).default([]).describe('Terms and synonyms: Simplified, Traditional, regional and colloquial variants.'),
     polarity: PolaritySchema.default(0).describe('Default polarity when the clause carries no opinion of its own.'),
     scale: z.enum(['higher_better', 'higher_worse']).optional().describe('How magnitude words (高/低/大/小) next to a term become polarity.'),
+    opinion: z.boolean().optional().describe('True when the terms are themselves evaluations (动力不足, 太丑), not problem names (顿挫).'),
     context: ContextRuleSchema.optional(),
     need: z.string().optional().describe('Need layer basic | performance | delight; inherited from component, then domain.'),
     department: z.string().optional().describe('Owning department; inherited from component, then domain.'),
@@ -203,6 +204,7 @@ export function buildCodeFrame(doc: CodeFrameDocument): CodeFrame {
     };
     if (w.leaf.context) leaf.context = { anyOf: [...w.leaf.context.any_of], window: w.leaf.context.window };
     if (w.leaf.scale) leaf.scale = w.leaf.scale;
+    if (w.leaf.opinion) leaf.opinion = true;
     leaves.push(leaf);
   }
   return { version: doc.version, hash: codeFrameHash(doc), domains, leaves };

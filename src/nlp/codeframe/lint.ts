@@ -16,6 +16,7 @@ export type LintRule =
   | 'repeated_term'
   | 'conflicting_polarity'
   | 'scale_on_polar_leaf'
+  | 'opinion_without_polarity'
   | 'unknown_department'
   | 'unknown_need'
   | 'missing_dimension';
@@ -88,6 +89,8 @@ export function lintCodeFrame(doc: CodeFrameDocument, options: LintOptions = {})
     if (leaf.terms.length === 0) error('empty_leaf', `${w.path}.terms`, `Leaf ${w.id} has no terms.`);
     if (leaf.scale !== undefined && leaf.polarity !== 0)
       warn('scale_on_polar_leaf', `${w.path}.scale`, `Leaf ${w.id} has polarity ${leaf.polarity} and a scale; a scale is meant for neutral attribute leaves.`);
+    if (leaf.opinion === true && leaf.polarity === 0)
+      error('opinion_without_polarity', `${w.path}.opinion`, `Leaf ${w.id} is marked as an opinion but has default polarity 0; an opinion leaf says good or bad.`);
     const seenHere = new Set<string>();
     for (const [ti, term] of leaf.terms.entries()) {
       const tp = `${w.path}.terms[${ti}]`;

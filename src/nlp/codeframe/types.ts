@@ -26,6 +26,11 @@ export interface CodeFrameLeaf {
    * higher_better (空间大 +1), higher_worse (油耗高 −1). Absent: magnitude words stay neutral.
    */
   scale?: CodeFrameScale;
+  /**
+   * True when the terms are themselves evaluations (动力不足, 油耗低, 太丑): a hit is an opinion, not just
+   * a mention. Problem names (顿挫, 异响, 烧机油) are not: their default polarity is weaker evidence.
+   */
+  opinion?: boolean;
   needLayer: NeedLayer;
   department: Department;
 }
