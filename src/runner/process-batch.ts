@@ -7,6 +7,8 @@ import type { Logger } from '../core/logger.js';
 import type { PipelineMetrics } from '../core/metrics.js';
 import { retry, type RetryPolicy } from '../core/retry.js';
 import type { Bus, ConsumedBatch, ConsumedRecord } from '../bus/bus.js';
+// Plain header helpers (no kafkajs): one DLQ header format for every bus.
+import { deadLetterHeaders } from '../bus/kafka/dead-letter-headers.js';
 import type { NlpStage } from '../nlp/stage.js';
 import type { Sink } from '../sinks/sink.js';
 import type { RunCounters } from './accounting.js';
@@ -40,7 +42,7 @@ export async function writeDeadLetters(deps: Pick<BatchProcessorDeps, 'sink' | '
     const records = letters.map((l) => ({
       key: l.eventId ?? l.payloadSha256,
       value: Buffer.from(JSON.stringify(l)),
-      headers: { 'voc-dlq-reason': l.code, 'voc-dlq-stage': l.stage, [HEADER_POSITION]: l.position },
+      headers: { ...deadLetterHeaders(l), [HEADER_POSITION]: l.position },
     }));
     await retry(() => dlq.bus.publish(dlq.topic, records), { policy: deps.retryPolicy, signal, onRetry });
   }
