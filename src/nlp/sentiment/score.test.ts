@@ -64,6 +64,10 @@ describe('aspect sentiment', () => {
     expect(polarities('动力差不多')['PWR.GEN.ATTR']).toBe(0);
     expect(polarities('动力差')['PWR.GEN.ATTR']).toBe(-1);
   });
+  it('an opinion reaches its aspect across a comparison, not across unrelated words', () => {
+    expect(polarities('油耗比我以前开的那台车低')['FUEL.CONS.ATTR']).toBe(1);
+    expect(polarities('油耗这个东西我觉得其实还是比较低的')['FUEL.CONS.ATTR']).toBe(0);
+  });
   it('an opinion-bearing term judges the aspect before it: 车机常常死机', () => {
     expect(polarities('车机常常死机')).toEqual({ 'CPT.HU.ATTR': -1, 'CPT.HU.LAG': -1 });
   });

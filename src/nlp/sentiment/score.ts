@@ -55,6 +55,8 @@ export interface ScorerOptions {
   opinionBackWindow: number;
   /** Score of a plain aspect right after 没有/无 (没有倒车影像): a missing feature. */
   absenceScore: number;
+  /** Max characters from a term to its opinion across a comparison (油耗比同级别的车低). */
+  comparisonWindow: number;
 }
 
 export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
@@ -68,6 +70,7 @@ export const DEFAULT_SCORER_OPTIONS: ScorerOptions = {
   opinionWindow: 6,
   opinionBackWindow: 4,
   absenceScore: -0.6,
+  comparisonWindow: 14,
 };
 
 interface Mods {
@@ -112,6 +115,8 @@ function negatedTermFactor(def: number, weak: boolean, o: ScorerOptions): number
   if (def < 0) return o.negatedTermFactor;
   return weak ? o.weakNegationFactor : 1;
 }
+
+const COMPARATIVE = /比(?!较)|不如|没有|赶不上/;
 
 const ABSENCE = new Set(['没', '没有', '無', '无', '沒', '沒有', '没得', '缺', '缺少']);
 
@@ -281,7 +286,12 @@ export class SentimentScorer {
         // an opinion word within opinionWindow.
         const at = modsStart ?? it.start;
         const window = cue.kind === 'mag' ? o.magnitudeWindow : o.opinionWindow;
-        targets = targets.filter((t) => at - t.end <= window);
+        targets = targets.filter((t) => {
+          const gap = at - t.end;
+          if (gap <= window) return true;
+          // Aspect + 比/不如 + what it is compared with + opinion: 静音比原来的轮胎好些.
+          return gap <= o.comparisonWindow && COMPARATIVE.test(clause.text.slice(t.end - clause.start, at - clause.start));
+        });
       }
       if (cue.kind === 'pol') lastPolarOpinion = op;
       for (const t of targets) {
