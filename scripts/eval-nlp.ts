@@ -67,7 +67,7 @@ function readDocs(path: string): Doc[] {
 }
 
 /** Document-level polarity of one subject from its hits: one vote per clause, summed, neutral band. */
-export function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number, defaultWeight = 1, opinionCodes: ReadonlySet<string> = new Set()): Polarity {
+function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number, defaultWeight = 1, opinionCodes: ReadonlySet<string> = new Set()): Polarity {
   const perClause = new Map<number, number>();
   for (const h of hits) {
     // A code's default polarity is full evidence when its terms are evaluations (opinion leaves:
@@ -95,7 +95,7 @@ const prf = (c: Counts): { precision: number; recall: number; f1: number } => {
 
 const docs = readDocs(dataPath);
 const opinionCodes = new Set(loadCodeFrame().leaves.filter((l) => l.opinion === true).map((l) => l.id));
-const stage = await createNlpStage({ tokens: false } as Parameters<typeof createNlpStage>[0]);
+const stage = await createNlpStage({ tokens: false });
 const started = performance.now();
 
 const subj = new Map<string, Counts>(SUBJECTS.map((s) => [s, { tp: 0, fp: 0, fn: 0 }]));
