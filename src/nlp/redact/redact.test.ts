@@ -40,6 +40,8 @@ describe('redactText', () => {
     ['座机010-12345678', `座机${PLACEHOLDERS.landline}`, { landline: 1 }],
     ['(0755)87654321', PLACEHOLDERS.landline, { landline: 1 }],
     ['打02188889999', `打${PLACEHOLDERS.landline}`, { landline: 1 }],
+    ['电话 021 1234 5678', `电话 ${PLACEHOLDERS.landline}`, { landline: 1 }],
+    ['身份证110105 19491231 002X', `身份证${PLACEHOLDERS.id_card}`, { id_card: 1 }],
     ['身份证11010519491231002X', `身份证${PLACEHOLDERS.id_card}`, { id_card: 1 }],
     ['车架号LSVAU2180N2123456', `车架号${PLACEHOLDERS.vin}`, { vin: 1 }],
     ['VIN 1M8GDM9AXKP042788', `VIN ${PLACEHOLDERS.vin}`, { vin: 1 }],

@@ -59,8 +59,9 @@ const DETECTORS: Detector[] = [
   {
     // 18 digits (last may be X) with a valid birth date and MOD 11-2 check character.
     type: 'id_card',
-    re: new RegExp(`${NB}[1-9]\\d{5}(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\d{3}[0-9Xx]${NA}`, 'g'),
-    accept: (v) => isValidIdCard(v),
+    // Written whole or grouped 6-8-4 with spaces/dashes (110105 19491231 002X).
+    re: new RegExp(`${NB}[1-9]\\d{5}[ -]?(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])[ -]?\\d{3}[0-9Xx]${NA}`, 'g'),
+    accept: (v) => isValidIdCard(v.replace(/[ -]/g, '')),
   },
   {
     // 16–19 digits, optionally in groups of four; Luhn-valid; issuer digit 3–6 (Amex, Visa, MC, UnionPay).
@@ -79,7 +80,7 @@ const DETECTORS: Detector[] = [
   {
     // Landline: area code 0xx/0xxx (optionally in brackets) + 7–8 digits, optional extension.
     type: 'landline',
-    re: new RegExp(`${NB}(?:\\(0\\d{2,3}\\)|0\\d{2,3})([ -]?)\\d{7,8}(?:-\\d{1,4})?(?![0-9])`, 'g'),
+    re: new RegExp(`${NB}(?:\\(0\\d{2,3}\\)|0\\d{2,3})[ -]?(?:\\d{7,8}|\\d{3,4}[ -]\\d{4})(?:-\\d{1,4})?(?![0-9])`, 'g'),
     accept: (v, text, start) => /[ ()-]/.test(v) || PHONE_CONTEXT.test(text.slice(Math.max(0, start - 8), start)),
   },
   {
