@@ -68,6 +68,14 @@ describe('aspect sentiment', () => {
     expect(polarities('油耗比我以前开的那台车低')['FUEL.CONS.ATTR']).toBe(1);
     expect(polarities('油耗这个东西我觉得其实还是比较低的')['FUEL.CONS.ATTR']).toBe(0);
   });
+  it('多/少 after a numeral is "about", not a magnitude: 油耗13个多', () => {
+    expect(polarities('油耗13个多')['FUEL.CONS.ATTR']).toBe(0);
+    expect(polarities('油耗多')['FUEL.CONS.ATTR']).toBe(-1);
+  });
+  it('wishes and speculation are neutral: 希望, 可能', () => {
+    expect(polarities('真不希望空间改得太小')['SPC.GEN.ATTR']).toBe(0);
+    expect(polarities('油耗可能会高')['FUEL.CONS.ATTR']).toBe(0);
+  });
   it('an opinion-bearing term judges the aspect before it: 车机常常死机', () => {
     expect(polarities('车机常常死机')).toEqual({ 'CPT.HU.ATTR': -1, 'CPT.HU.LAG': -1 });
   });

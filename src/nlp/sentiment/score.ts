@@ -116,6 +116,8 @@ function negatedTermFactor(def: number, weak: boolean, o: ScorerOptions): number
   return weak ? o.weakNegationFactor : 1;
 }
 
+const NUMERAL_BEFORE = /[0-9零一二两三四五六七八九十百千万个]$/;
+
 const COMPARATIVE = /比(?!较)|不如|没有|赶不上/;
 
 const ABSENCE = new Set(['没', '没有', '無', '无', '沒', '沒有', '没得', '缺', '缺少']);
@@ -173,6 +175,8 @@ export class SentimentScorer {
     for (const x of hits) covered.fill(1, x.start, x.end);
     const allCues = this.cues.findAll(text, (m) => {
       for (let i = m.start; i < m.end; i++) if (covered[i] === 1) return false;
+      // 13个多, 三十多, 80多: after a numeral 多/少 means "about", not a magnitude.
+      if (m.value.kind === 'mag' && m.end - m.start === 1 && NUMERAL_BEFORE.test(text.slice(Math.max(0, m.start - 1), m.start))) return false;
       if (standsAlone && m.end - m.start === 1 && (m.value.kind === 'pol' || m.value.kind === 'mag')) return standsAlone(m.start);
       return true;
     });

@@ -36,7 +36,8 @@ const QUESTION_PARTICLES = new Set([0x5417, 0x4e48, 0x561b, 0x5462]); // 吗 么
 
 // A-not-A questions (好不好, 烧不烧, 有没有) and 请问 anywhere in the clause.
 const A_NOT_A = /([\u4e00-\u9fff])[不没]\1|请问/;
-const HYPOTHETICAL = /^(如果|假如|要是|万一|假设|倘若|希望|建议|但愿)/;
+// Irrealis: conditions (如果, 要是 — at the start), wishes and speculation (希望, 可能 — anywhere).
+const HYPOTHETICAL = /^(如果|假如|要是|万一|假设|倘若|建议)|希望|但愿|可能|也许|或许|估计|应该会/;
 
 function isQuestion(t: string, endsWithQuestion: boolean): boolean {
   if (A_NOT_A.test(t)) return true;
