@@ -76,6 +76,9 @@ describe('aspect sentiment', () => {
     expect(polarities('真不希望空间改得太小')['SPC.GEN.ATTR']).toBe(0);
     expect(polarities('油耗可能会高')['FUEL.CONS.ATTR']).toBe(0);
   });
+  it('a clause-final one-character opinion counts even when glued to an unknown name', () => {
+    expect(polarities('动力比奇骏好')['PWR.GEN.ATTR']).toBe(1);
+  });
   it('an opinion-bearing term judges the aspect before it: 车机常常死机', () => {
     expect(polarities('车机常常死机')).toEqual({ 'CPT.HU.ATTR': -1, 'CPT.HU.LAG': -1 });
   });

@@ -116,6 +116,12 @@ function negatedTermFactor(def: number, weak: boolean, o: ScorerOptions): number
   return weak ? o.weakNegationFactor : 1;
 }
 
+const TRAILING_PARTICLES = /^[了的啊呀吧啦哦呢嘛]*(?:$|[\s，,。.！!？?；;…~～])/;
+
+function clauseFinal(text: string, end: number): boolean {
+  return TRAILING_PARTICLES.test(text.slice(end, end + 4));
+}
+
 const NUMERAL_BEFORE = /[0-9零一二两三四五六七八九十百千万个]$/;
 
 const COMPARATIVE = /比(?!较)|不如|没有|赶不上/;
@@ -177,7 +183,10 @@ export class SentimentScorer {
       for (let i = m.start; i < m.end; i++) if (covered[i] === 1) return false;
       // 13个多, 三十多, 80多: after a numeral 多/少 means "about", not a magnitude.
       if (m.value.kind === 'mag' && m.end - m.start === 1 && NUMERAL_BEFORE.test(text.slice(Math.max(0, m.start - 1), m.start))) return false;
-      if (standsAlone && m.end - m.start === 1 && (m.value.kind === 'pol' || m.value.kind === 'mag')) return standsAlone(m.start);
+      if (standsAlone && m.end - m.start === 1 && (m.value.kind === 'pol' || m.value.kind === 'mag')) {
+        // A clause-final adjective is a predicate even when jieba glued it to an unknown name (奇骏好).
+        return standsAlone(m.start) || clauseFinal(text, m.end);
+      }
       return true;
     });
     let h = 0; // index into hits (sorted by start)
