@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FeedbackEvent } from '../core/feedback-event.js';
 import { createNlpStage } from './stage.js';
@@ -35,5 +36,30 @@ describe('createNlpStage', () => {
     expect(out?.nlp.redactions).toEqual({ person_name: 1, mobile: 1 });
     expect(JSON.stringify(out)).not.toContain('13812345678');
     expect(JSON.stringify(out)).not.toContain('張先生');
+  });
+
+  it('never throws on arbitrary text; spans always point at their term; no inserted phone survives', async () => {
+    const stage = await createNlpStage({ codeFrame: fixtureFrame(), lexicon: fixtureLexicon() });
+    const text = fc.string({ unit: fc.constantFrom(...'車機油耗动力顿挫很不没太但是，。？ 高低好差肉加速1２aZ〔〕'), maxLength: 80 });
+    fc.assert(
+      fc.property(text, fc.stringMatching(/^1[3-9]\d{9}$/), text, (a, phone, b) => {
+        const r = stage.analyze(`${a}，${phone}，${b}`);
+        expect(r.text).not.toContain(phone);
+        for (const h of r.hits) {
+          expect(r.text.slice(h.span[0], h.span[1])).toBe(h.term);
+          expect(r.text.slice(h.span[0], h.span[1]).length).toBeGreaterThan(0);
+          expect(h.intensity).toBeGreaterThanOrEqual(0);
+          expect(h.intensity).toBeLessThanOrEqual(1);
+        }
+        expect(Math.abs(r.sentiment.score)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
+        expect(() => stage.analyze(s)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
   });
 });
