@@ -42,19 +42,24 @@ export function commandContext(opts: CommonOptions, interactive = true): Command
   return { config, abort, signal: abort.signal, logger: createLogger({ level }), metrics: new PipelineMetrics() };
 }
 
+/** Prints an error for a person: typed errors as one clear line (exit 2 for config, else 1); bugs with their stack. */
+export function reportCommandError(err: unknown): void {
+  if (err instanceof PipelineError) {
+    process.stderr.write(`voc: ${err.message} [${err.code}]\n`);
+    if (err.cause instanceof Error && err.cause.constructor.name !== 'ZodError') process.stderr.write(`  cause: ${err.cause.message}\n`);
+    process.exitCode = err.name === 'ConfigError' ? 2 : 1;
+  } else {
+    process.stderr.write(`voc: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
 /** Runs a command body; typed errors become one clear line on stderr and exit code 2 (config) or 1. */
 export async function runCommand(body: () => Promise<number | undefined>): Promise<void> {
   try {
     const code = await body();
     process.exitCode = code ?? 0;
   } catch (err) {
-    if (err instanceof PipelineError) {
-      process.stderr.write(`voc: ${err.message} [${err.code}]\n`);
-      if (err.cause instanceof Error && !(err.cause.constructor.name === 'ZodError')) process.stderr.write(`  cause: ${err.cause.message}\n`);
-      process.exitCode = err.name === 'ConfigError' ? 2 : 1;
-    } else {
-      process.stderr.write(`voc: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    }
+    reportCommandError(err);
   }
 }

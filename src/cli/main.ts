@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { codeframeCommand } from './codeframe.js';
+import { reportCommandError } from './context.js';
 import { suggestCommand } from './codeframe-suggest.js';
 import { migrateCommand } from './migrate.js';
 import { replayCommand } from './replay.js';
@@ -26,4 +27,9 @@ program.addCommand(migrateCommand());
 program.addCommand(codeframeCommand().addCommand(suggestCommand()));
 program.addCommand(serveCommand());
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Commands that do not wrap their body in runCommand still report typed errors in one line.
+  reportCommandError(err);
+}
