@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
-import { normalizeText } from './normalize.js';
+import { normalizeText, toSimplified } from './normalize.js';
 
 describe('normalizeText', () => {
   it('converts Traditional to Simplified with Taiwan phrases and reports script and region', () => {
@@ -46,5 +47,23 @@ describe('normalizeText', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('the chained converters give the same output as the opencc-js presets', () => {
+    const sentences = [
+      '這台車的軟體更新後，螢幕常常當機，導航也很難用，記憶體不夠',
+      '動力還行就是油耗太高，後排空間很大，乾淨的內飾我很喜歡',
+      '架車嘅波箱成日有異音，去完4S店都係冇用，真係好擔心',
+      '頭髮乾了再出門，皇后大道上塞車塞到天荒地老，著急也沒用',
+      '滑鼠、網路、資訊、影片、程式、硬碟、隨身碟都是台灣用語',
+    ];
+    for (const [region, from] of [['tw', 'twp'], ['hk', 'hk'], [null, 'tw']] as const) {
+      const official = OpenCC.Converter({ from, to: 'cn' });
+      for (const t of sentences) expect(toSimplified(t, region)).toBe(official(t));
+    }
+  });
+
+  it('folds CJK compatibility ideographs', () => {
+    expect(normalizeText('\uf91d杆').text).toBe('栏杆');
   });
 });
