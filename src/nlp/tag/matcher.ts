@@ -25,6 +25,8 @@ function fold(c: number): number {
 
 export class TermTrie<T> {
   private readonly root: TrieNode<T> = { next: null, value: undefined };
+  /** The root's children by code unit: one array load rejects the (many) positions no term starts at. */
+  private readonly rootIndex: (TrieNode<T> | undefined)[] = new Array<TrieNode<T> | undefined>(0x10000);
   private readonly scratchEnds: number[] = [];
   private readonly scratchVals: T[] = [];
   private size = 0;
@@ -40,6 +42,7 @@ export class TermTrie<T> {
       if (!child) {
         child = { next: null, value: undefined };
         node.next.set(c, child);
+        if (node === this.root) this.rootIndex[c] = child;
       }
       node = child;
     }
@@ -55,12 +58,19 @@ export class TermTrie<T> {
 
   /** Longest term starting at `pos` that `keep` accepts, trying shorter ones in turn. */
   longestKeptAt(text: string, pos: number, limit: number, keep: (m: Match<T>) => boolean): Match<T> | null {
-    let node: TrieNode<T> | undefined = this.root;
+    if (pos >= limit) return null;
+    let node: TrieNode<T> | undefined = this.rootIndex[fold(text.charCodeAt(pos))];
+    if (node === undefined) return null;
     // Reused scratch (no allocation per position): ends and values of the terms starting at pos.
     const ends = this.scratchEnds;
     const vals = this.scratchVals;
     let n = 0;
-    for (let i = pos; i < limit; i++) {
+    if (node.value !== undefined) {
+      ends[0] = pos + 1;
+      vals[0] = node.value;
+      n = 1;
+    }
+    for (let i = pos + 1; i < limit; i++) {
       const next: Map<number, TrieNode<T>> | null = node.next;
       if (next === null) break;
       node = next.get(fold(text.charCodeAt(i)));
@@ -80,9 +90,11 @@ export class TermTrie<T> {
 
   /** Longest term starting at `pos` (ending at or before `limit`), or null. */
   longestAt(text: string, pos: number, limit = text.length): Match<T> | null {
-    let node: TrieNode<T> | undefined = this.root;
-    let best: Match<T> | null = null;
-    for (let i = pos; i < limit; i++) {
+    if (pos >= limit) return null;
+    let node: TrieNode<T> | undefined = this.rootIndex[fold(text.charCodeAt(pos))];
+    if (node === undefined) return null;
+    let best: Match<T> | null = node.value !== undefined ? { start: pos, end: pos + 1, value: node.value } : null;
+    for (let i = pos + 1; i < limit; i++) {
       const next: Map<number, TrieNode<T>> | null = node.next;
       if (next === null) break;
       node = next.get(fold(text.charCodeAt(i)));
