@@ -134,9 +134,20 @@ export class TermTrie<T> {
     }
     if (disjoint) return candidates;
     const byLength = [...candidates].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    // Occupied characters in a bitmap: linear in the text, however many candidates overlap.
+    const occupied = new Uint8Array(to - from);
     const taken: Match<T>[] = [];
     for (const m of byLength) {
-      if (!taken.some((t) => m.start < t.end && m.end > t.start)) taken.push(m);
+      let free = true;
+      for (let i = m.start; i < m.end; i++) {
+        if (occupied[i - from] === 1) {
+          free = false;
+          break;
+        }
+      }
+      if (!free) continue;
+      occupied.fill(1, m.start - from, m.end - from);
+      taken.push(m);
     }
     return taken.sort((a, b) => a.start - b.start);
   }
