@@ -143,12 +143,14 @@ function scaleSign(scale: Scale | undefined): number {
 }
 
 /**
- * Aspect-level sentiment. Within each clause, cues (opinion words, magnitude words, negators, degree
- * adverbs) are read left to right: negators and degree adverbs attach to the next opinion word or
- * code term within `modifierGap` characters; an opinion word applies to every code term waiting
- * before it in the clause (动力和操控都很好), else to the nearest term before it; a term left without
- * one after the clause's last opinion takes that opinion (很喜欢它的外观). A term's own default
- * polarity (顿挫 −1) counts too, flipped by a negator in front (没有顿挫 → +). Questions are neutral.
+ * Aspect-level sentiment (rules and examples: docs/nlp.md). Within each clause, cues (opinion words,
+ * magnitude words, negators, degree adverbs) are read left to right: negators and degree adverbs
+ * attach to the next opinion word or code term within `modifierGap` characters; an opinion word
+ * applies to every code term waiting before it within `opinionWindow` (动力和操控都很好), else to
+ * the nearest term before it; a term left after the clause's last opinion word takes it within
+ * `opinionBackWindow` (很喜欢它的外观). A term's own default polarity (顿挫 −1) counts too; a negated
+ * problem term is "not a complaint" (没有顿挫), a negated praise term a complaint (不舒服).
+ * Questions and irrealis clauses are neutral.
  */
 export class SentimentScorer {
   private readonly cues = new TermTrie<Cue>();
