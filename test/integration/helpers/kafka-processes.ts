@@ -42,7 +42,10 @@ export function startWorker(env: Record<string, string>): Worker {
 
 export function readSink(file: string): SinkLine[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
+  const text = readFileSync(file, 'utf8');
+  // A worker may be mid-append: only lines that end in a newline are complete.
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  return complete
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as SinkLine);
