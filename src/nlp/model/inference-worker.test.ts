@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PipelineError } from '../../core/errors.js';
+import { ConfigError, PipelineError } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import { locateModel } from './config.js';
-import { InferenceWorker } from './inference-worker.js';
+import { InferenceWorker, resolveTransformers } from './inference-worker.js';
 import { SHARED_MODELS, transformersInstalled } from './test-helpers.js';
 
 const HAVE_RUNTIME = transformersInstalled();
@@ -98,5 +98,21 @@ describe.skipIf(!HAVE_RUNTIME)('InferenceWorker lifecycle', () => {
     });
     ac.abort();
     await expect(worker.embed(['x'], 'mean')).rejects.toMatchObject({ code: 'MODEL_CLOSED' });
+  });
+});
+
+describe('resolveTransformers', () => {
+  it('names the missing optional dependency with a ConfigError (install with --omit=optional)', () => {
+    try {
+      resolveTransformers('@voc-stream/not-installed-transformers');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).code).toBe('MODEL_RUNTIME_MISSING');
+    }
+  });
+
+  it.skipIf(!HAVE_RUNTIME)('finds the installed package as a file URL', () => {
+    expect(resolveTransformers()).toMatch(/^file:.*@huggingface\/transformers/);
   });
 });

@@ -65,13 +65,13 @@ interface ReplyMessage {
 }
 
 /** Where transformers.js is installed, as a file URL the worker can import; a ConfigError when it is not. */
-export function resolveTransformers(): string {
+export function resolveTransformers(pkg: string = TRANSFORMERS_PACKAGE): string {
   const require = createRequire(import.meta.url);
   try {
-    return pathToFileURL(require.resolve(TRANSFORMERS_PACKAGE)).href;
+    return pathToFileURL(require.resolve(pkg)).href;
   } catch (err) {
     throw new ConfigError(
-      `model.enabled is true: expected the optional dependency ${TRANSFORMERS_PACKAGE} to be installed, got none (install without --omit=optional, or npm install ${TRANSFORMERS_PACKAGE})`,
+      `model.enabled is true: expected the optional dependency ${pkg} to be installed, got none (install without --omit=optional, or npm install ${pkg})`,
       { code: 'MODEL_RUNTIME_MISSING', cause: err },
     );
   }
