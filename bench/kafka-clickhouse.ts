@@ -28,7 +28,20 @@ export interface KafkaFigure {
   consumers: number;
   burst: { events: number; publishSeconds: number; publishPerSec: number; drainSeconds: number; docsPerSec: number; p50Ms: number; p99Ms: number };
   steady: SteadyFigure[];
+  /** Per consumer: batches handled, records, ms inside handler calls and inside sink writes, CPU seconds. */
+  consumerTime: ConsumerTime[];
   load1: number;
+}
+
+export interface ConsumerTime {
+  batches: number;
+  records: number;
+  handlerMs: number;
+  sinkMs: number;
+  sinkCalls: number;
+  firstBatchAt: number;
+  lastBatchAt: number;
+  cpuSeconds?: number;
 }
 
 export interface SteadyFigure {
@@ -63,6 +76,7 @@ class Consumer {
   lastWriteMs = 0;
   ready: Promise<void>;
   final: Promise<Record<string, Phase>>;
+  time: ConsumerTime | undefined;
   stderr = '';
   constructor(topic: string, group: string, env: NodeJS.ProcessEnv) {
     this.child = spawn(TSX, [join(REPO, 'bench', 'kafka-consumer.ts'), '--topic', topic, '--group', group], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -77,7 +91,7 @@ class Consumer {
     });
     this.final.catch(() => undefined);
     rl.on('line', (line) => {
-      let m: { type?: string; written?: number; phases?: Record<string, Phase> };
+      let m: { type?: string; written?: number; phases?: Record<string, Phase>; time?: ConsumerTime; cpuSeconds?: number };
       try {
         m = JSON.parse(line) as typeof m;
       } catch {
@@ -88,7 +102,10 @@ class Consumer {
         this.written = m.written;
         this.lastWriteMs = Date.now();
       }
-      if (m.type === 'final' && m.phases) onFinal(m.phases);
+      if (m.type === 'final' && m.phases) {
+        if (m.time) this.time = { ...m.time, cpuSeconds: m.cpuSeconds };
+        onFinal(m.phases);
+      }
     });
   }
   async stop(): Promise<Record<string, Phase>> {
@@ -145,13 +162,18 @@ function eventsFrom(path: string, n: number): Omit<FeedbackEvent, 'id' | 'receiv
 
 type Template = ReturnType<typeof eventsFrom>[number];
 
-function record(t: Template, phase: string, i: number, now: string): BusRecord {
+/** sourceId `<phase>-<run>-<i>`: unique across runs and consumer counts (the store dedups by id). */
+function record(t: Template, phase: string, i: string, now: string): BusRecord {
   const sourceId = `${phase}-${i}`;
-  const e: FeedbackEvent = { ...t, sourceId, id: eventId(t.channel, t.source, sourceId), receivedAt: now };
+  // A live stream: the customer spoke within the last three days (the corpus spreads occurredAt
+  // over ten months, which is a historical replay's shape; the store partitions by month).
+  const ageMs = (Number.parseInt(sourceId.slice(-4).replace(/\D/g, '0'), 10) % 72) * 3600_000;
+  const occurredAt = new Date(Date.parse(now) - ageMs).toISOString();
+  const e: FeedbackEvent = { ...t, sourceId, occurredAt, id: eventId(t.channel, t.source, sourceId), receivedAt: now };
   return { key: e.id, value: Buffer.from(JSON.stringify(e)) };
 }
 
-async function publishBurst(bus: Bus, topic: string, templates: Template[], phase: string, n: number, batch = 1000, concurrency = 4): Promise<number> {
+async function publishBurst(bus: Bus, topic: string, templates: Template[], phase: string, n: number, tag: string, batch = 1000, concurrency = 4): Promise<number> {
   const t0 = performance.now();
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -160,7 +182,7 @@ async function publishBurst(bus: Bus, topic: string, templates: Template[], phas
       next += batch;
       const now = new Date().toISOString();
       const recs: BusRecord[] = [];
-      for (let i = start; i < Math.min(n, start + batch); i++) recs.push(record(templates[i % templates.length]!, phase, i, now));
+      for (let i = start; i < Math.min(n, start + batch); i++) recs.push(record(templates[i % templates.length]!, phase, `${tag}-${i}`, now));
       await bus.publish(topic, recs);
     }
   };
@@ -169,7 +191,7 @@ async function publishBurst(bus: Bus, topic: string, templates: Template[], phas
 }
 
 /** Open loop: every 100 ms, the events due by then, stamped now; publishes do not wait for each other. */
-async function publishSteady(bus: Bus, topic: string, templates: Template[], phase: string, perSec: number, seconds: number): Promise<number> {
+async function publishSteady(bus: Bus, topic: string, templates: Template[], phase: string, perSec: number, seconds: number, tag: string): Promise<number> {
   const total = Math.round(perSec * seconds);
   const t0 = performance.now();
   let sent = 0;
@@ -179,7 +201,7 @@ async function publishSteady(bus: Bus, topic: string, templates: Template[], pha
     if (due > sent) {
       const now = new Date().toISOString();
       const recs: BusRecord[] = [];
-      for (let i = sent; i < due; i++) recs.push(record(templates[i % templates.length]!, phase, i, now));
+      for (let i = sent; i < due; i++) recs.push(record(templates[i % templates.length]!, phase, `${tag}-${i}`, now));
       sent = due;
       const p = bus.publish(topic, recs).finally(() => inflight.delete(p));
       inflight.add(p);
@@ -208,7 +230,7 @@ export async function benchKafkaClickHouse(opts: {
   const database = `voc_bench_${runId}`;
   const env: NodeJS.ProcessEnv = { ...process.env, VOC_BUS: 'kafka', VOC_STORE: 'clickhouse', VOC_CLICKHOUSE_DATABASE: database, VOC_LOG_LEVEL: 'warn' };
   const config = loadConfig({ env });
-  const logger = createLogger({ level: 'warn' });
+  const logger = createLogger({ level: 'error' });
   const ctx = { config, logger, metrics: new PipelineMetrics(), signal: new AbortController().signal };
 
   // Migrate once, before consumers start (two consumers migrating at once would race).
@@ -220,6 +242,7 @@ export async function benchKafkaClickHouse(opts: {
   try {
     for (const n of opts.consumerCounts) {
       const topic = `bench.raw.${runId}.c${n}`;
+      const tag = `${runId}c${n}`;
       const group = `bench-${runId}-c${n}`;
       await bus.ensureTopics([{ name: topic, partitions: 4, retentionMs: 3600_000 }]);
       log(`  kafka → clickhouse, ${n} consumer(s): starting…`);
@@ -228,12 +251,12 @@ export async function benchKafkaClickHouse(opts: {
       try {
         await Promise.race([Promise.all(consumers.map((c) => c.ready)), ...consumers.map((c) => c.final.then(() => undefined))]);
         const load = load1();
-        await publishBurst(bus, topic, templates, 'warm', 2000);
+        await publishBurst(bus, topic, templates, 'warm', 2000, tag);
         await until(() => totalWritten() >= 2000, 120_000, 'the warm-up events in the store');
 
         log(`    burst of ${opts.burstEvents}…`);
         const tBurst = Date.now();
-        const publishSeconds = await publishBurst(bus, topic, templates, 'burst', opts.burstEvents);
+        const publishSeconds = await publishBurst(bus, topic, templates, 'burst', opts.burstEvents, tag);
         await until(() => totalWritten() >= 2000 + opts.burstEvents, 600_000, 'the burst in the store');
 
         const drainPerSec = opts.burstEvents / ((lastWrite(consumers) - tBurst) / 1000);
@@ -244,7 +267,7 @@ export async function benchKafkaClickHouse(opts: {
           const name = `steady${k}`;
           log(`    steady ${perSec}/s for ${opts.steadySeconds}s…`);
           const t0 = Date.now();
-          expected += await publishSteady(bus, topic, templates, name, perSec, opts.steadySeconds);
+          expected += await publishSteady(bus, topic, templates, name, perSec, opts.steadySeconds, tag);
           await until(() => totalWritten() >= expected, 600_000, 'the steady events in the store');
           steadyRuns.push({ name, perSec, t0 });
         }
@@ -274,8 +297,12 @@ export async function benchKafkaClickHouse(opts: {
               maxMs: s.sorted.at(-1) ?? NaN,
             };
           }),
+          consumerTime: consumers.flatMap((c) => (c.time ? [c.time] : [])),
           load1: load,
         };
+        for (const t of fig.consumerTime) {
+          log(`    consumer: ${t.batches} batches of ${Math.round(t.records / Math.max(1, t.batches))}, ${Math.round(t.handlerMs)} ms in handlers (${Math.round(t.sinkMs)} ms in sink writes) over ${Math.round((t.lastBatchAt - t.firstBatchAt) / 1000)} s, ${t.cpuSeconds?.toFixed(1)} CPU-s`);
+        }
         log(`    drain ${Math.round(fig.burst.docsPerSec)} docs/s; ${fig.steady.map((x) => `at ${x.targetPerSec}/s p50 ${x.p50Ms} ms p99 ${x.p99Ms} ms`).join('; ')}`);
         figures.push(fig);
       } finally {
@@ -293,6 +320,6 @@ export async function benchKafkaClickHouse(opts: {
 }
 
 if (process.argv[1]?.endsWith('kafka-clickhouse.ts')) {
-  const r = await benchKafkaClickHouse({ seed: 42, consumerCounts: [1, 2], burstEvents: 20_000, steadyRates: [0.7], steadySeconds: 10, log: (s) => process.stderr.write(`${s}\n`) });
+  const r = await benchKafkaClickHouse({ seed: 42, consumerCounts: (process.env.BENCH_CONSUMERS ?? '1,2').split(',').map(Number), burstEvents: Number(process.env.BENCH_BURST ?? 20_000), steadyRates: [0.7], steadySeconds: 10, log: (s) => process.stderr.write(`${s}\n`) });
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

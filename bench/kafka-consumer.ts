@@ -49,13 +49,18 @@ const bus = await openBus(ctx);
 
 const phases: Record<string, Phase> = {};
 let written = 0;
+/** Where a consumer's time goes: in handler calls (decode, validate, NLP, sink), in the sink alone. */
+const time = { batches: 0, records: 0, handlerMs: 0, sinkMs: 0, sinkCalls: 0, firstBatchAt: 0, lastBatchAt: 0 };
 const emit = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 
 const timed: Sink = {
   name: sink.name,
   connect: (s) => sink.connect(s),
   async writeBatch(events, s) {
+    const t = performance.now();
     const result = await sink.writeBatch(events, s);
+    time.sinkMs += performance.now() - t;
+    time.sinkCalls++;
     const now = Date.now();
     for (const e of events) {
       const phaseName = e.event.sourceId.slice(0, e.event.sourceId.indexOf('-'));
@@ -81,7 +86,15 @@ const subscription = await bus.subscribe({
   topics: [topic],
   group,
   maxBatchRecords: batch,
-  handler: (b, signal) => processBatch(b, signal),
+  handler: async (b, signal) => {
+    const t = performance.now();
+    time.firstBatchAt ||= Date.now();
+    await processBatch(b, signal);
+    time.handlerMs += performance.now() - t;
+    time.batches++;
+    time.records += b.records.length;
+    time.lastBatchAt = Date.now();
+  },
   onHandlerError: (err) => logger.warn({ err }, 'Batch failed; it will be delivered again.'),
 });
 emit({ type: 'ready', pid: process.pid });
@@ -94,7 +107,7 @@ const stop = async (): Promise<void> => {
   await bus.close();
   await sink.close();
   emit({ type: 'progress', written });
-  emit({ type: 'final', written, phases });
+  emit({ type: 'final', written, phases, time, cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 });
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());

@@ -27,6 +27,8 @@ export interface ReplayFigure {
   written: number | null;
   balanced: boolean;
   load1: number;
+  /** Set when the run was stopped at the time cap (quick mode keeps to its time budget). */
+  cappedAtSeconds?: number;
   error?: string;
 }
 
@@ -41,14 +43,14 @@ export function embeddedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export async function benchReplayOnce(seed: number, records: number, batchSize?: number): Promise<ReplayFigure> {
+export async function benchReplayOnce(seed: number, records: number, batchSize?: number, capSeconds = 1800): Promise<ReplayFigure> {
   const corpus = await ensureCorpus(seed, records);
   const store = mkdtempSync(join(tmpdir(), 'voc-bench-store-'));
   const load = load1();
   try {
     const args = [join(REPO, 'bin', 'voc.js'), 'replay', '--store', store, '--no-progress', corpus.path];
     if (batchSize) args.splice(2, 0, '--batch-size', String(batchSize));
-    const r = await runChild(process.execPath, args, { env: embeddedEnv(), measureRss: true, timeoutMs: 30 * 60_000 });
+    const r = await runChild(process.execPath, args, { env: embeddedEnv(), measureRss: true, timeoutMs: capSeconds * 1000 });
     const m = /processed=(\d+) .*dead_lettered=(\d+) written=(\d+).*\((balanced|NOT BALANCED)[^)]*\) in ([\d.]+)s, (\d+) docs\/s/.exec(r.stdout);
     const fig: ReplayFigure = {
       records,
@@ -66,18 +68,21 @@ export async function benchReplayOnce(seed: number, records: number, batchSize?:
       balanced: m?.[4] === 'balanced',
       load1: load,
     };
-    if (!m || r.code !== 0) fig.error = `exit ${r.code}: ${(r.stderr.trim().split('\n').slice(-3).join(' | ') || r.stdout.trim()).slice(0, 400)}`;
+    if (!m && r.seconds >= capSeconds - 1) {
+      fig.error = `did not finish within the ${capSeconds} s cap: under ${Math.round(records / capSeconds)} docs/s`;
+      fig.cappedAtSeconds = capSeconds;
+    } else if (!m || r.code !== 0) fig.error = `exit ${r.code}: ${(r.stderr.trim().split('\n').slice(-3).join(' | ') || r.stdout.trim()).slice(0, 400)}`;
     return fig;
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
 }
 
-export async function benchReplayEmbedded(seed: number, sizes: number[], log: (s: string) => void = () => undefined): Promise<ReplayFigure[]> {
+export async function benchReplayEmbedded(seed: number, sizes: number[], log: (s: string) => void = () => undefined, capSeconds = 1800): Promise<ReplayFigure[]> {
   const out: ReplayFigure[] = [];
   for (const n of sizes) {
     log(`  replay ${n.toLocaleString('en-US')} records…`);
-    const f = await benchReplayOnce(seed, n);
+    const f = await benchReplayOnce(seed, n, undefined, capSeconds);
     log(`    ${f.error ?? `${f.docsPerSec} docs/s, peak RSS ${f.peakRssMB} MB`}`);
     out.push(f);
   }
