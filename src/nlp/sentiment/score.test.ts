@@ -79,6 +79,10 @@ describe('aspect sentiment', () => {
   it('a clause-final one-character opinion counts even when glued to an unknown name', () => {
     expect(polarities('动力比奇骏好')['PWR.GEN.ATTR']).toBe(1);
   });
+  it('emoji carry opinions', () => {
+    expect(polarities('空间👍')['SPC.GEN.ATTR']).toBe(1);
+    expect(polarities('油耗😭')['FUEL.CONS.ATTR']).toBe(-1);
+  });
   it('an opinion-bearing term judges the aspect before it: 车机常常死机', () => {
     expect(polarities('车机常常死机')).toEqual({ 'CPT.HU.ATTR': -1, 'CPT.HU.LAG': -1 });
   });

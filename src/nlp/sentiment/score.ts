@@ -3,6 +3,7 @@ import type { Clause } from '../tag/clauses.js';
 import type { Match } from '../tag/matcher.js';
 import { TermTrie } from '../tag/matcher.js';
 import type { RawHit, Scale } from '../tag/tagger.js';
+import { EMOJI_NEGATIVE, EMOJI_POSITIVE } from './emoji.js';
 import { FUNCTION_PHRASES } from './function-words.js';
 import type { Lexicon } from './lexicon.js';
 
@@ -164,6 +165,8 @@ export class SentimentScorer {
     for (const [w, weight] of lexicon.polarity) this.cues.add(w, weight === 0 ? { kind: 'none' } : { kind: 'pol', weight });
     // Grammar phrases that would otherwise read as 好/差/高 … (a lexicon entry wins: added first).
     for (const w of FUNCTION_PHRASES) this.cues.add(w, { kind: 'none' });
+    for (const w of EMOJI_POSITIVE) this.cues.add(w, { kind: 'pol', weight: 1 });
+    for (const w of EMOJI_NEGATIVE) this.cues.add(w, { kind: 'pol', weight: -1 });
     for (const [w, dir] of lexicon.magnitude) this.cues.add(w, { kind: 'mag', dir });
     for (const w of lexicon.negation) this.cues.add(w, { kind: 'neg', weak: lexicon.weakNegation.has(w), absence: ABSENCE.has(w) });
     for (const [w, mult] of lexicon.degree) this.cues.add(w, { kind: 'deg', mult });

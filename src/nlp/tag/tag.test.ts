@@ -29,6 +29,10 @@ describe('Tagger', () => {
     expect(tagger.match('油门有点肉').map((h) => h.leaf.id)).toContain('PWR.GEN.SLUGGISH');
     expect(tagger.match('肉很好吃')).toEqual([]);
   });
+  it('counts a context word that reaches into the window (动力 ends 6 characters before 肉)', () => {
+    expect(tagger.match('动力在高速上其实肉').map((h) => h.leaf.id)).toContain('PWR.GEN.SLUGGISH');
+    expect(tagger.match('动力在高速上跑起来其实很肉').map((h) => h.leaf.id)).not.toContain('PWR.GEN.SLUGGISH');
+  });
   it('reports spans in the text it was given', () => {
     const text = '这车油耗有点高';
     const [hit] = tagger.match(text);

@@ -74,8 +74,12 @@ export class Tagger {
       if (aligned && !aligned(m.start, m.end)) return false;
       const ctx = m.value.context;
       if (!ctx) return true;
-      const around = text.slice(Math.max(0, m.start - ctx.window), Math.min(text.length, m.end + ctx.window));
-      return ctx.anyOf.some((w) => around.includes(w));
+      // A context word counts when at most `window` characters lie between it and the term
+      // (等红灯的时候车身一直抖: 7 characters between 红灯 and 抖).
+      return ctx.anyOf.some((w) => {
+        const around = text.slice(Math.max(0, m.start - ctx.window - w.length), Math.min(text.length, m.end + ctx.window + w.length));
+        return around.includes(w);
+      });
     };
     return this.trie.findAll(text, keep).map((m) => ({
       leaf: m.value.leaf,
