@@ -11,6 +11,8 @@ import { Pseudonymizer, resolvePseudonymKey } from '../core/pseudonym.js';
 import type { ParseOutcome } from '../connectors/connector.js';
 import { readChannelFile } from '../connectors/registry.js';
 import { loadCodeFrame } from '../nlp/codeframe/load.js';
+import { createModelStage, parseModelStageConfig, writeDiscoveredTopics, type ModelStage } from '../nlp/model/index.js';
+import { SqlSink } from '../sinks/sql/sql-sink.js';
 import { createNlpStage, type NlpStage } from '../nlp/stage.js';
 import { sinkRegistry } from '../sinks/registry.js';
 import type { Sink } from '../sinks/sink.js';
@@ -66,6 +68,19 @@ export async function openBus(ctx: WiringContext): Promise<Bus> {
   return instance;
 }
 
+/**
+ * The model stage between NLP and the store: refines unsure clause polarity, and writes the topics
+ * its online clustering discovered to discovered_topics (on the SQL stores).
+ */
+function modelRefiner(model: ModelStage, sink: Sink, withExamples: boolean, signal: AbortSignal): (events: EnrichedEvent[]) => Promise<EnrichedEvent[]> {
+  return async (events) => {
+    const refined = await model.refine(events);
+    const found = model.drainTopics();
+    if (found.length > 0 && sink instanceof SqlSink) await writeDiscoveredTopics(sink.tableAccess(), found, { withExamples, signal });
+    return refined;
+  };
+}
+
 export interface Pipeline {
   bus: Bus;
   sink: Sink;
@@ -87,12 +102,22 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
   const topics = pipelineTopicsFromConfig(ctx.config);
   const frame = loadCodeFrame(ctx.config.nlp.codeFrame);
   const stage = await createNlpStage({ codeFrame: frame });
-  const sink = await openSink(ctx);
+  // The optional model stage first: a missing or corrupt model directory stops start-up before
+  // anything connects (off by default: a pass-through that loads nothing).
+  const model = await createModelStage(parseModelStageConfig(ctx.config.model ?? {}), { ...ctx, logger: ctx.logger.child({ component: 'stage', name: 'refine_with_model' }) });
+  let sink: Sink;
+  try {
+    sink = await openSink(ctx);
+  } catch (err) {
+    await model.close();
+    throw err;
+  }
   try {
     // The code frame is the dimension table the views take their labels from.
     await sink.syncCodeFrame?.(frame, ctx.signal);
   } catch (err) {
     await sink.close();
+    await model.close();
     throw err;
   }
   let bus: Bus;
@@ -100,8 +125,10 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
     bus = await openBus(ctx);
   } catch (err) {
     await sink.close();
+    await model.close();
     throw err;
   }
+  const refine = model.enabled ? modelRefiner(model, sink, ctx.config.store.verbatims === 'redacted', ctx.signal) : undefined;
   let pseudonymizer: Pseudonymizer | undefined;
   const getPseudonymizer = (): Pseudonymizer => {
     if (!pseudonymizer) {
@@ -129,8 +156,10 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
           onBytes,
         }),
       ),
+    refine,
     async close() {
       await bus.close();
+      await model.close();
       await sink.close();
     },
   };

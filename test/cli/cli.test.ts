@@ -91,4 +91,36 @@ describe('voc CLI', () => {
     expect(lines[1]).toMatchObject({ id: null, line: 2, error: { code: 'BAD_JSON' } });
     expect(res.code).toBe(1);
   });
+
+  describe('with the model stage on (tiny random-weight models in ../shared/models)', () => {
+    const modelConfig = (modelDir: string): string => {
+      const file = join(mkdtempSync(join(tmpdir(), 'voc-model-')), 'voc.yaml');
+      writeFileSync(
+        file,
+        `model:\n  enabled: true\n  modelDir: ${modelDir}\n  sentimentModel: tiny-zh-bert-sentiment\n  embeddingModel: tiny-zh-bert-embed\n`,
+      );
+      return file;
+    };
+    const sharedModels = join(process.cwd(), '..', 'shared', 'models');
+
+    it('voc tag output carries the model fields', () => {
+      const res = voc(['tag', '--config', modelConfig(sharedModels)], '{"id":"a","text":"换挡顿挫，但是动力还行"}\n');
+      expect(res.stderr).not.toMatch(/unexpected error/);
+      const out = JSON.parse(res.stdout.trim()) as { model?: { sentimentModel: string; embeddingModel: string } };
+      expect(out.model).toMatchObject({ sentimentModel: 'tiny-zh-bert-sentiment', embeddingModel: 'tiny-zh-bert-embed' });
+    });
+
+    it('voc replay runs end to end and balances', () => {
+      const res = voc(['replay', '--config', modelConfig(sharedModels), '--store', tmpStore(), 'examples/feedback-events.jsonl']);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/processed=41 .*\(balanced/);
+    });
+
+    it('refuses to start when the model directory is missing, naming the path', () => {
+      const res = voc(['replay', '--config', modelConfig('/nonexistent/models'), '--store', tmpStore(), 'examples/feedback-events.jsonl']);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/\/nonexistent\/models\/tiny-zh-bert-sentiment/);
+      expect(res.stdout).not.toMatch(/voc replay: read=/);
+    });
+  });
 });

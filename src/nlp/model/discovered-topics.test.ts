@@ -35,8 +35,8 @@ describe('discovered_topics DDL', () => {
       size: 5,
       top_terms: ['黑屏', '车机'],
       examples: ['车机黑屏', '中控死机'],
-      first_seen: '2026-11-01 08:00:00.000',
-      last_seen: '2026-11-02 09:30:00.000',
+      first_seen: '2026-11-01 08:00:00',
+      last_seen: '2026-11-02 09:30:00',
     });
     expect(discoveredTopicRows([topic('t1', 5)], { withExamples: false })[0]?.examples).toEqual([]);
   });

@@ -38,7 +38,8 @@ export interface DiscoveredTopicRow {
 /** ClickHouse DateTime64(3) text in UTC: "2026-11-23 09:41:34.000". */
 function chTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '1970-01-01 00:00:00.000' : d.toISOString().replace('T', ' ').replace('Z', '');
+  // Second precision: ClickHouse 18.16 (DateTime) and current (DateTime64) both parse it.
+  return Number.isNaN(d.getTime()) ? '1970-01-01 00:00:00' : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
 }
 
 /**

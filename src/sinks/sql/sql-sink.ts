@@ -62,6 +62,11 @@ export class SqlSink implements Sink {
     return this.#migrations;
   }
 
+  /** Plain statement access for tables other stages own (the model stage's discovered_topics). */
+  tableAccess(): Pick<SqlExecutor, 'exec' | 'rows' | 'insert'> {
+    return this.#requireExecutor();
+  }
+
   get serverVersion(): string {
     return this.#versionText;
   }
