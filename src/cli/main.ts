@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { codeframeCommand } from './codeframe.js';
-import { reportCommandError } from './context.js';
+import { commandContext, reportCommandError } from './context.js';
+import { readDiscoveredTopics } from '../nlp/model/index.js';
+import { openSink } from '../runner/wiring.js';
+import { SqlSink } from '../sinks/sql/sql-sink.js';
 import { suggestCommand } from './codeframe-suggest.js';
 import { migrateCommand } from './migrate.js';
 import { replayCommand } from './replay.js';
@@ -24,7 +27,23 @@ program.addCommand(replayCommand());
 program.addCommand(sqlCommand());
 program.addCommand(tagCommand());
 program.addCommand(migrateCommand());
-program.addCommand(codeframeCommand().addCommand(suggestCommand()));
+program.addCommand(
+  codeframeCommand().addCommand(
+    suggestCommand({
+      // Without --from, topics come from the configured store's discovered_topics table.
+      loadTopics: async (o) => {
+        const ctx = commandContext({});
+        const sink = await openSink(ctx);
+        try {
+          if (!(sink instanceof SqlSink)) return [];
+          return await readDiscoveredTopics(sink.tableAccess(), o);
+        } finally {
+          await sink.close();
+        }
+      },
+    }),
+  ),
+);
 program.addCommand(serveCommand());
 
 try {
