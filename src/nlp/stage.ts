@@ -1,4 +1,5 @@
 import type { CodeHit, EnrichedEvent, NlpResult } from '../core/enriched-event.js';
+import { StageError } from '../core/errors.js';
 import type { FeedbackEvent } from '../core/feedback-event.js';
 import type { CodeFrame } from './codeframe/types.js';
 import { normalizeText } from './normalize/normalize.js';
@@ -123,7 +124,13 @@ export async function createNlpStage(options: NlpStageOptions = {}): Promise<Nlp
     codeFrame,
     analyze,
     process(event: FeedbackEvent): EnrichedEvent[] {
-      const nlp = analyze(event.text);
+      let nlp: NlpResult;
+      try {
+        nlp = analyze(event.text);
+      } catch (err) {
+        // One record's failure is that record's: the runner dead-letters it (never retried).
+        throw new StageError('analyze_feedback', `NLP analysis failed for event ${event.id}.`, { code: 'NLP_ANALYZE_FAILED', cause: err });
+      }
       return [{ event: { ...event, text: nlp.text }, nlp }];
     },
   };
