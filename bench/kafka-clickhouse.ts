@@ -216,9 +216,8 @@ export async function benchKafkaClickHouse(opts: {
   seed: number;
   consumerCounts: number[];
   burstEvents: number;
-  /** Open-loop rates to hold, in turn; a value below 1 is that fraction of the measured drain rate. */
-  steadyRates: number[];
-  steadySeconds: number;
+  /** Open-loop rates to hold, in turn, each for its seconds; a rate below 1 is that fraction of the measured drain rate. */
+  steady: { rate: number; seconds: number }[];
   log?: (s: string) => void;
 }): Promise<KafkaResult> {
   const log = opts.log ?? (() => undefined);
@@ -262,12 +261,12 @@ export async function benchKafkaClickHouse(opts: {
         const drainPerSec = opts.burstEvents / ((lastWrite(consumers) - tBurst) / 1000);
         let expected = 2000 + opts.burstEvents;
         const steadyRuns: { name: string; perSec: number; t0: number }[] = [];
-        for (const [k, rate] of opts.steadyRates.entries()) {
+        for (const [k, { rate, seconds }] of opts.steady.entries()) {
           const perSec = Math.max(100, Math.round(rate < 1 ? rate * drainPerSec : rate));
           const name = `steady${k}`;
-          log(`    steady ${perSec}/s for ${opts.steadySeconds}s…`);
+          log(`    steady ${perSec}/s for ${seconds}s…`);
           const t0 = Date.now();
-          expected += await publishSteady(bus, topic, templates, name, perSec, opts.steadySeconds, tag);
+          expected += await publishSteady(bus, topic, templates, name, perSec, seconds, tag);
           await until(() => totalWritten() >= expected, 600_000, 'the steady events in the store');
           steadyRuns.push({ name, perSec, t0 });
         }
@@ -320,6 +319,6 @@ export async function benchKafkaClickHouse(opts: {
 }
 
 if (process.argv[1]?.endsWith('kafka-clickhouse.ts')) {
-  const r = await benchKafkaClickHouse({ seed: 42, consumerCounts: (process.env.BENCH_CONSUMERS ?? '1,2').split(',').map(Number), burstEvents: Number(process.env.BENCH_BURST ?? 20_000), steadyRates: [0.7], steadySeconds: 10, log: (s) => process.stderr.write(`${s}\n`) });
+  const r = await benchKafkaClickHouse({ seed: 42, consumerCounts: (process.env.BENCH_CONSUMERS ?? '1,2').split(',').map(Number), burstEvents: Number(process.env.BENCH_BURST ?? 20_000), steady: [{ rate: 0.7, seconds: 10 }], log: (s) => process.stderr.write(`${s}\n`) });
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

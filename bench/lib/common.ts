@@ -59,6 +59,15 @@ export interface RunChildOptions {
 
 const TIME_MARK = '__bench_time__';
 
+/** Direct children of a process (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 export function runChild(cmd: string, args: string[], o: RunChildOptions = {}): Promise<ChildResult> {
   const useTime = o.measureRss === true && existsSync('/usr/bin/time');
   const [file, argv] = useTime ? ['/usr/bin/time', ['-f', `${TIME_MARK} %M %e %U %S`, cmd, ...args]] : [cmd, args];
@@ -73,7 +82,20 @@ export function runChild(cmd: string, args: string[], o: RunChildOptions = {}): 
       stderr += s;
       if (o.echo) for (const line of s.split('\n')) if (o.echo.test(line)) process.stderr.write(`    ${line}\n`);
     });
-    const timer = o.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), o.timeoutMs) : undefined;
+    // On timeout, kill the measured process itself (under /usr/bin/time, its child): time then still
+    // reports the peak RSS, and no orphan is left running.
+    const kill = (): void => {
+      const pids = useTime && child.pid ? childrenOf(child.pid) : [];
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      if (pids.length === 0) child.kill('SIGKILL');
+    };
+    const timer = o.timeoutMs ? setTimeout(kill, o.timeoutMs) : undefined;
     child.on('error', reject);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
