@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChdbExecutor } from '../../sinks/chdb/chdb-executor.js';
+import { silentLogger } from '../../core/logger.js';
+import { PipelineMetrics } from '../../core/metrics.js';
+import { createChdbSink } from '../../sinks/chdb/chdb-sink.js';
+import { ChdbSinkConfigSchema } from '../../sinks/chdb/config.js';
+import type { SqlSink } from '../../sinks/sql/sql-sink.js';
 import type { DiscoveredTopic } from './discovery.js';
 import {
-  DISCOVERED_TOPICS_DDL,
   discoveredTopicRows,
-  ensureDiscoveredTopicsTable,
   readDiscoveredTopics,
   writeDiscoveredTopics,
 } from './discovered-topics.js';
@@ -22,11 +24,7 @@ const topic = (id: string, size: number, examples = ['车机黑屏', '中控死�
   embeddingModel: 'bge-small-zh',
 });
 
-describe('discovered_topics DDL', () => {
-  it('is the same text as the migration proposal file', () => {
-    expect(readFileSync(new URL('./discovered-topics.sql', import.meta.url), 'utf8')).toBe(DISCOVERED_TOPICS_DDL);
-  });
-
+describe('discovered_topics rows', () => {
   it('maps topics to rows, dropping examples when verbatims are off', () => {
     const [row] = discoveredTopicRows([topic('t1', 5)]);
     expect(row).toEqual({
@@ -44,21 +42,27 @@ describe('discovered_topics DDL', () => {
 
 describe('discovered_topics in chDB', () => {
   let dir: string;
-  let store: ChdbExecutor;
+  let sink: SqlSink;
+  let store: ReturnType<SqlSink['tableAccess']>;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'voc-topics-'));
-    store = await ChdbExecutor.open(dir, `t_${process.pid}`);
-    await ensureDiscoveredTopicsTable(store);
+    // The table comes from the store's own migrations (schemas/clickhouse/migrations/0005_*).
+    sink = createChdbSink(ChdbSinkConfigSchema.parse({ path: dir, database: `t_${process.pid}`, bucketKey: 'k'.repeat(32) }), {
+      logger: silentLogger(),
+      metrics: new PipelineMetrics(),
+      signal: new AbortController().signal,
+    });
+    await sink.connect();
+    store = sink.tableAccess();
   });
   afterAll(async () => {
-    await store?.close();
+    await sink?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('creates, upserts and reads back the latest state per topic', async () => {
     await writeDiscoveredTopics(store, [topic('t1', 20), topic('t2', 7)]);
     await writeDiscoveredTopics(store, [topic('t1', 35, ['车机黑屏'])]);
-    await ensureDiscoveredTopicsTable(store); // idempotent
     const read = await readDiscoveredTopics(store, { minSize: 10 });
     expect(read).toEqual([{ ...topic('t1', 35, ['车机黑屏']) }]);
     expect((await readDiscoveredTopics(store)).map((t) => [t.id, t.size])).toEqual([

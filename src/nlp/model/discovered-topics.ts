@@ -1,28 +1,6 @@
 import type { DiscoveredTopic } from './discovery.js';
 
-/**
- * The `discovered_topics` table, as a migration proposal for the store (schemas/clickhouse/ is
- * the store's). Kept byte-identical to ./discovered-topics.sql (a test checks), because tsc does
- * not copy .sql files into dist/.
- */
-export const DISCOVERED_TOPICS_DDL = `-- Proposed migration (the store owns schemas/clickhouse/): discovered topics from the model stage.
--- One row per upsert of a cluster; ReplacingMergeTree keeps the latest state per (embedding_model, topic_id)
--- by \`size\` (a cluster only grows). Read with FINAL or argMax. Examples are redacted texts (no
--- author, no identifiers): the sink writes them only when store.verbatims = 'redacted'.
-CREATE TABLE IF NOT EXISTS discovered_topics
-(
-    topic_id        String,
-    embedding_model LowCardinality(String),
-    size            UInt32,
-    top_terms       Array(String),
-    examples        Array(String),
-    first_seen      DateTime64(3, 'UTC'),
-    last_seen       DateTime64(3, 'UTC'),
-    updated_at      DateTime64(3, 'UTC') DEFAULT now64(3)
-)
-ENGINE = ReplacingMergeTree(size)
-ORDER BY (embedding_model, topic_id);
-`;
+// The `discovered_topics` table itself is the store's migration 0005 (schemas/clickhouse/).
 
 /** One row of `discovered_topics`, as JSONEachRow. */
 export interface DiscoveredTopicRow {
@@ -80,10 +58,6 @@ export interface TopicStore {
   exec(sql: string, signal?: AbortSignal): Promise<void>;
   rows<T = Record<string, unknown>>(sql: string, signal?: AbortSignal): Promise<T[]>;
   insert(table: string, rows: readonly object[], signal?: AbortSignal): Promise<void>;
-}
-
-export function ensureDiscoveredTopicsTable(store: TopicStore, signal?: AbortSignal): Promise<void> {
-  return store.exec(DISCOVERED_TOPICS_DDL, signal);
 }
 
 /** What the sink calls with `stage.drainTopics()`: upserts (ReplacingMergeTree by size). */

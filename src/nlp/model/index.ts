@@ -4,9 +4,7 @@ export { createModelStage, modelStageDefinition } from './stage.js';
 export type { ModelStage, ModelStageStats, CreateModelStageOptions } from './stage.js';
 export type { DiscoveredTopic } from './discovery.js';
 export {
-  DISCOVERED_TOPICS_DDL,
   discoveredTopicRows,
-  ensureDiscoveredTopicsTable,
   readDiscoveredTopics,
   selectDiscoveredTopicsSql,
   topicFromRow,
