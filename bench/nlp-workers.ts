@@ -21,6 +21,8 @@ const corpus = arg('corpus', '');
 const docs = Number(arg('docs', '50000'));
 const workerCounts = arg('workers', '1,2').split(',').filter(Boolean).map(Number);
 const batchSize = Number(arg('batch', '256'));
+/** --tokens false: the stage without jieba tokens in its output (nothing downstream of `voc tag` reads them). */
+const tokens = arg('tokens', 'true') !== 'false';
 
 const events: FeedbackEvent[] = [];
 const lines = readFileSync(corpus, 'utf8').split('\n');
@@ -36,7 +38,7 @@ const rssMB = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 // ── in-process, one core ─────────────────────────────────────────────────────────────────────
 const tLoad = performance.now();
-const stage = await createNlpStage();
+const stage = await createNlpStage({ tokens });
 const loadSeconds = (performance.now() - tLoad) / 1000;
 for (let i = 0; i < Math.min(2000, events.length); i++) stage.process(events[i]!); // JIT warm-up
 const rssBefore = rssMB();
@@ -75,7 +77,7 @@ process.stderr.write(`nlp in-process: ${Math.round(inProcess.docsPerSec)} docs/s
 const pools: { workers: number; docs: number; seconds: number; docsPerSec: number; mbPerSec: number; cpuSeconds: number; docsPerCpuSec: number; startSeconds: number; failed: number }[] = [];
 for (const workers of workerCounts) {
   const ts = performance.now();
-  const pool = await NlpWorkerPool.start({ workers });
+  const pool = await NlpWorkerPool.start({ workers, stage: { tokens } });
   const startSeconds = (performance.now() - ts) / 1000;
   try {
     await pool.processAll(events.slice(0, 2000 * workers), batchSize); // warm-up every thread
@@ -93,4 +95,4 @@ for (const workers of workerCounts) {
   }
 }
 
-process.stdout.write(`${JSON.stringify({ inProcess, pools, batchSize })}\n`);
+process.stdout.write(`${JSON.stringify({ inProcess, pools, batchSize, tokens })}\n`);
