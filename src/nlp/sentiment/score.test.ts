@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../stage.js';
 import { fixtureFrame, fixtureLexicon } from '../tag/fixture-frame.js';
+import { buildLexicon } from './lexicon.js';
 
 const analyze = createAnalyzer(fixtureFrame(), fixtureLexicon(), { tokens: false });
 
@@ -78,6 +79,14 @@ describe('aspect sentiment', () => {
   });
   it('a clause-final one-character opinion counts even when glued to an unknown name', () => {
     expect(polarities('动力比奇骏好')['PWR.GEN.ATTR']).toBe(1);
+  });
+  it('好 before another opinion or magnitude is the degree adverb (油耗好高), alone an opinion (动力好)', () => {
+    const lexicon = buildLexicon({ positive: ['好', '舒服'], negative: ['担心'], degree: [['好', 1.3]], more: ['高'], less: ['低'] });
+    const a = createAnalyzer(fixtureFrame(), lexicon, { tokens: false });
+    const pol = (t: string): number | undefined => a(t).hits.find((h) => h.code === 'FUEL.CONS.ATTR' || h.code === 'PWR.GEN.ATTR')?.sentiment;
+    expect(pol('油耗好高')).toBe(-1);
+    expect(pol('动力好')).toBe(1);
+    expect(a('好担心').sentiment.polarity).toBe(-1);
   });
   it('emoji carry opinions', () => {
     expect(polarities('空间👍')['SPC.GEN.ATTR']).toBe(1);

@@ -8,7 +8,7 @@ import { FUNCTION_PHRASES } from './function-words.js';
 import type { Lexicon } from './lexicon.js';
 
 type Cue =
-  | { kind: 'pol'; weight: number }
+  | { kind: 'pol'; weight: number; degree?: number }
   | { kind: 'mag'; dir: 1 | -1 }
   | { kind: 'neg'; weak: boolean; absence: boolean }
   | { kind: 'deg'; mult: number }
@@ -162,7 +162,11 @@ export class SentimentScorer {
     // Insertion order = precedence for identical strings: polarity phrases first (不错 is an opinion,
     // not 不 + 错), then magnitude, negation, degree.
     // Weight 0 = a neutral word that shadows an opinion inside it (差异, 最好, 好像): no cue at all.
-    for (const [w, weight] of lexicon.polarity) this.cues.add(w, weight === 0 ? { kind: 'none' } : { kind: 'pol', weight });
+    for (const [w, weight] of lexicon.polarity) {
+      // 好 is an opinion (动力好) and a degree adverb (好贵, 好担心): remember the second reading.
+      const degree = lexicon.degree.get(w);
+      this.cues.add(w, weight === 0 ? { kind: 'none' } : degree !== undefined ? { kind: 'pol', weight, degree } : { kind: 'pol', weight });
+    }
     // Grammar phrases that would otherwise read as 好/差/高 … (a lexicon entry wins: added first).
     for (const w of FUNCTION_PHRASES) this.cues.add(w, { kind: 'none' });
     for (const w of EMOJI_POSITIVE) this.cues.add(w, { kind: 'pol', weight: 1 });
@@ -208,6 +212,16 @@ export class SentimentScorer {
         const cue = allCues[c] as Match<Cue>;
         if (cue.start >= clause.start) cues.push(cue);
         c++;
+      }
+      // An opinion word with a degree reading right before another opinion, magnitude or code term
+      // is the adverb: 好担心, 油耗好高, 好舒服.
+      for (let k = 0; k < cues.length; k++) {
+        const cue = cues[k] as Match<Cue>;
+        if (cue.value.kind !== 'pol' || cue.value.degree === undefined) continue;
+        const next = cues[k + 1];
+        const nextIsOpinion = next !== undefined && next.start === cue.end && (next.value.kind === 'pol' || next.value.kind === 'mag');
+        const nextIsTerm = clauseHits.some((x) => x.start === cue.end && x.leaf.defaultPolarity !== 0);
+        if (nextIsOpinion || nextIsTerm) cues[k] = { ...cue, value: { kind: 'deg', mult: cue.value.degree } };
       }
       const result = this.scoreClause(clause, clauseHits, cues);
       for (const s of result.hits) scored.push(s);
