@@ -10,6 +10,8 @@
  * Under tsx/vitest the thread's .ts entry is started through tsx's loader (a worker thread does
  * not inherit the parent's module hooks on Node 20); from dist/ it is plain .js.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EnrichedEvent } from '../core/enriched-event.js';
 import type { FeedbackEvent } from '../core/feedback-event.js';
@@ -50,11 +52,15 @@ function threadEntry(): URL {
 
 function startThread(workerData: unknown): Worker {
   const entry = threadEntry();
-  if (entry.pathname.endsWith('.js')) return new Worker(entry, { workerData });
+  // A thread inherits the process's flags; --input-type (node -e with ESM) is refused for a file entry.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  if (entry.pathname.endsWith('.js')) return new Worker(entry, { workerData, execArgv });
   // Source tree (tsx, vitest): register tsx's loader in the thread, then import the .ts entry.
-  const api = import.meta.resolve('tsx/esm/api');
+  // createRequire, not import.meta.resolve (vitest's module runner has none); it finds the CommonJS
+  // build, whose ESM sibling is the one that registers hooks.
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const src = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(src, { eval: true, workerData });
+  return new Worker(src, { eval: true, workerData, execArgv });
 }
 
 export class NlpWorkerPool {
