@@ -88,6 +88,15 @@ describe('aspect sentiment', () => {
     expect(pol('动力好')).toBe(1);
     expect(a('好担心').sentiment.polarity).toBe(-1);
   });
+  it('emphatic negation is strong: 一点也不好 is more negative than 不好', () => {
+    const emphatic = analyze('动力一点也不好').hits[0];
+    const plain = analyze('动力不好').hits[0];
+    expect(emphatic?.sentiment).toBe(-1);
+    expect(emphatic?.intensity ?? 0).toBeGreaterThan(plain?.intensity ?? 1);
+  });
+  it('除了 X, 其他 …: the rest is judged apart from X', () => {
+    expect(polarities('除了油耗高其他都满意')).toEqual({ 'FUEL.CONS.ATTR': -1 });
+  });
   it('emoji carry opinions', () => {
     expect(polarities('空间👍')['SPC.GEN.ATTR']).toBe(1);
     expect(polarities('油耗😭')['FUEL.CONS.ATTR']).toBe(-1);

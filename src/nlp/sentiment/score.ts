@@ -127,6 +127,8 @@ const NUMERAL_BEFORE = /[0-9零一二两三四五六七八九十百千万个]$/;
 
 const COMPARATIVE = /比(?!较)|不如|没有|赶不上/;
 
+const EMPHATIC = ['一点也', '一点都', '一点儿也', '一点儿都', '丝毫', '根本', '完全', '压根', '绝对', '从来'];
+
 const ABSENCE = new Set(['没', '没有', '無', '无', '沒', '沒有', '没得', '缺', '缺少']);
 
 function polarityOf(score: number, threshold: number): Polarity {
@@ -174,6 +176,9 @@ export class SentimentScorer {
     for (const [w, dir] of lexicon.magnitude) this.cues.add(w, { kind: 'mag', dir });
     for (const w of lexicon.negation) this.cues.add(w, { kind: 'neg', weak: lexicon.weakNegation.has(w), absence: ABSENCE.has(w) });
     for (const [w, mult] of lexicon.degree) this.cues.add(w, { kind: 'deg', mult });
+    // Emphatic adverbs before a negation (一点也不好, 根本不行, 完全没有): strong, and 一点 inside
+    // 一点也 is not the softener 一点. The lexicon's own entries win (added first).
+    for (const w of EMPHATIC) this.cues.add(w, { kind: 'deg', mult: 1.5 });
     this.modifiers = new Set([...lexicon.negation, ...lexicon.degree.keys()]);
   }
 

@@ -114,6 +114,16 @@ export class ClauseSplitter {
         }
         continue;
       }
+      // 除了油耗高其他都满意: after 除了 (except), 其他/其余/别的 opens the clause about "the rest".
+      if (c === 0x5176 || c === 0x522b) {
+        const other = /^(其他|其它|其余|别的)/.exec(text.slice(i, i + 2));
+        if (other && i > start && text.slice(start, i).includes('除了')) {
+          push(i, false, false);
+          start = i;
+          i += other[0].length - 1;
+          continue;
+        }
+      }
       if (this.contrastFirst[c] !== 1) continue;
       for (const w of this.contrast) {
         if (text.startsWith(w, i)) {
