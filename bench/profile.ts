@@ -114,8 +114,10 @@ if (process.argv[1]?.endsWith('profile.ts')) {
     } else throw new Error(`unknown target ${target}: nlp | replay`);
     if (r.code !== 0) throw new Error(`target exited ${r.code}: ${r.stderr.slice(-500)}`);
     const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-    // The main thread's profile is the largest.
-    const main = files.map((f) => ({ f, p: JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile })).sort((a, b) => b.p.samples.length - a.p.samples.length)[0];
+    // CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile: the main thread is thread 0 (others are
+    // the module-hooks thread of tsx and worker threads).
+    const mainFile = files.find((f) => f.split('.')[4] === '0') ?? files[0];
+    const main = mainFile ? { f: mainFile, p: JSON.parse(readFileSync(join(dir, mainFile), 'utf8')) as CpuProfile } : undefined;
     if (!main) throw new Error('no .cpuprofile written');
     const s = summarize(main.p);
     process.stdout.write(`${r.stdout.trim().split('\n').filter((l) => !l.startsWith('{')).join('\n')}\n\nself time by area (${target}, ${fmt(s.totalMs)} ms sampled):\n`);
