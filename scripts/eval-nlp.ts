@@ -4,10 +4,13 @@
 // Document level. A subject (one of the ten review dimensions) is predicted when any hit's level-1
 // domain carries that label; the other seven domains map to no subject. Its polarity is the sum of the
 // signed intensities of that domain's hits, one vote per clause (the strongest hit of the clause), with
-// a neutral band: |sum| < band → 0. Prints per-subject and micro precision/recall/F1, polarity accuracy
+// a neutral band: |sum| < band → 0 (default 0.8: one plain opinion word at the engine's base intensity 0.5 is
+// not enough; a degree word or a second clause is). Salience: annotators label the subjects a post is
+// centrally about, so when a post touches several subjects an incidental one is dropped (`salientSubjects`).
+// Prints per-subject and micro precision/recall/F1, polarity accuracy
 // on correctly found subjects, and F1 over (subject, polarity) pairs; writes bench/results/eval-nlp.json.
 //
-// Options: --data PATH, --out PATH, --band X (default 0.5), --default-weight W (default 0.5: a code's default polarity is weaker evidence than an opinion word), --show-errors N (prints up to N wrong
+// Options: --data PATH, --out PATH, --band X (default 0.8), --salience BAR (default 2; 0 = every mentioned subject), --default-weight W (default 0.5: a code's default polarity is weaker evidence than an opinion word), --show-errors N (prints up to N wrong
 // documents per subject to stderr for local diagnosis; never paste them into the repository).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,7 +29,8 @@ const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     out: { type: 'string' },
-    band: { type: 'string', default: '0.5' },
+    band: { type: 'string', default: '0.8' },
+    salience: { type: 'string', default: '2' },
     'default-weight': { type: 'string', default: '0.5' },
     'show-errors': { type: 'string', default: '0' },
   },
@@ -37,6 +41,7 @@ const outPath = resolve(args.out ?? join(root, 'bench', 'results', 'eval-nlp.jso
 const band = Number(args.band);
 const defaultWeight = Number(args['default-weight']);
 const showErrors = Number(args['show-errors']);
+const salienceBar = Number(args.salience);
 
 interface Row {
   content_id: string;
@@ -82,6 +87,27 @@ function aggregatePolarity(hits: readonly CodeHit[], neutralBand: number, defaul
   return Math.abs(sum) < neutralBand ? 0 : sum > 0 ? 1 : -1;
 }
 
+/**
+ * Subjects a post is centrally about, from the hits of each candidate subject. A post with one candidate
+ * keeps it. With several, each scores: 2 when a hit names the dimension itself (its term contains the
+ * subject label or is part of it: 动力, 油耗高, 安全), +1 per further clause that mentions it (at most +2),
+ * +1 when a clause about it carries a lexicon opinion. Subjects scoring at least `bar` are kept, and so
+ * is the best-scoring one (all of them on a tie); the rest are incidental mentions (a part named in
+ * passing, a word in a clause about something else). bar ≤ 0 keeps every candidate.
+ */
+function salientSubjects(bySubject: ReadonlyMap<string, readonly CodeHit[]>, bar: number): Set<string> {
+  if (bySubject.size <= 1 || bar <= 0) return new Set(bySubject.keys());
+  const score = new Map<string, number>();
+  for (const [s, hs] of bySubject) {
+    const namesDimension = hs.some((h) => s.includes(h.term) || h.term.includes(s));
+    const clauses = new Set(hs.map((h) => h.clauseIndex)).size;
+    const opinion = hs.some((h) => h.sentimentSource === 'lexicon' && h.sentiment !== 0);
+    score.set(s, (namesDimension ? 2 : 0) + Math.min(clauses - 1, 2) + (opinion ? 1 : 0));
+  }
+  const best = Math.max(...score.values());
+  return new Set([...score].filter(([, v]) => v >= bar || v === best).map(([s]) => s));
+}
+
 interface Counts {
   tp: number;
   fp: number;
@@ -113,7 +139,8 @@ for (const doc of docs) {
     list.push(h);
     byDomain.set(h.domainLabel, list);
   }
-  const pred = new Map<string, Polarity>([...byDomain].map(([s, hs]) => [s, aggregatePolarity(hs, band, defaultWeight, opinionCodes)]));
+  const salient = salientSubjects(byDomain, salienceBar);
+  const pred = new Map<string, Polarity>([...byDomain].filter(([s]) => salient.has(s)).map(([s, hs]) => [s, aggregatePolarity(hs, band, defaultWeight, opinionCodes)]));
   for (const s of SUBJECTS) {
     const g = doc.gold.get(s);
     const p = pred.get(s);
@@ -162,6 +189,7 @@ const result = {
   codeFrame: stage.codeFrame,
   neutralBand: band,
   defaultWeight,
+  salienceBar,
   subject: { ...micro, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1) },
   polarityAccuracy: round(polTotal.found === 0 ? 0 : polTotal.correct / polTotal.found),
   pair: { ...pairs, precision: round(pm.precision), recall: round(pm.recall), f1: round(pm.f1) },
@@ -173,7 +201,7 @@ const result = {
 const pct = (x: number): string => (x * 100).toFixed(1).padStart(6);
 const width = (s: string): number => [...s].reduce((w, ch) => w + (/[\u2E80-\uFFFF]/.test(ch) ? 2 : 1), 0);
 const lines = [
-  `eval:nlp ${result.date} — ${result.documents} documents, ${result.labels} labels, code frame ${stage.codeFrame.version} (${stage.codeFrame.hash}), neutral band ${band}`,
+  `eval:nlp ${result.date} — ${result.documents} documents, ${result.labels} labels, code frame ${stage.codeFrame.version} (${stage.codeFrame.hash}), neutral band ${band}, salience bar ${salienceBar}`,
   '',
   `subject     ${'P'.padStart(6)} ${'R'.padStart(6)} ${'F1'.padStart(6)} ${'pol.acc'.padStart(8)}   tp/fp/fn`,
   ...perSubject.map((r) => `${r.subject}${' '.repeat(12 - width(r.subject))}${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)} ${pct(r.polarityAccuracy).padStart(8)}   ${r.tp}/${r.fp}/${r.fn}`),
@@ -182,7 +210,11 @@ const lines = [
   `subject micro-F1        ${result.subject.f1.toFixed(3)}   (target ≥ 0.85)`,
   `polarity accuracy       ${result.polarityAccuracy.toFixed(3)}   (on found subjects; target ≥ 0.80)`,
   `(subject, polarity) F1  ${result.pair.f1.toFixed(3)}   (target ≥ 0.65)`,
-  `polarity confusion gold→pred: ${Object.entries(confusion).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`,
+  '',
+  'polarity confusion (rows gold, columns predicted, on found subjects)',
+  `gold\\pred ${['-1', '0', '1'].map((p) => p.padStart(6)).join(' ')}`,
+  ...(['-1', '0', '1'] as const).map((g) => `${g.padStart(9)} ${['-1', '0', '1'].map((p) => String(confusion[`${g}→${p}`] ?? 0).padStart(6)).join(' ')}`),
+  '',
   `${result.docsPerSecond} docs/s (single thread, including tagging and sentiment)`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
