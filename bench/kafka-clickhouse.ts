@@ -233,8 +233,19 @@ export async function benchKafkaClickHouse(opts: {
   const ctx = { config, logger, metrics: new PipelineMetrics(), signal: new AbortController().signal };
 
   // Migrate once, before consumers start (two consumers migrating at once would race).
-  const sink = await openSink(ctx);
-  const bus = await openBus(ctx);
+  let sink: Awaited<ReturnType<typeof openSink>>;
+  let bus: Bus;
+  try {
+    sink = await openSink(ctx);
+  } catch (err) {
+    return { brokers, clickhouse: url, figures: [], error: `ClickHouse not reachable: ${(err as Error).message}` };
+  }
+  try {
+    bus = await openBus(ctx);
+  } catch (err) {
+    await sink.close();
+    return { brokers, clickhouse: url, figures: [], error: `Kafka not reachable: ${(err as Error).message}` };
+  }
   const corpus = await ensureCorpus(opts.seed, Math.min(100_000, Math.max(10_000, opts.burstEvents)));
   const templates = eventsFrom(corpus.path, 100_000);
   const figures: KafkaFigure[] = [];

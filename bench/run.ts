@@ -160,7 +160,12 @@ if (only.has('replay')) {
     if (b.code !== 0) log(`  build exited ${b.code} (type errors elsewhere in the tree?); dist/ was still emitted: ${(b.stdout + b.stderr).trim().split('\n').slice(0, 3).join(' | ')}`);
   }
   // Quick mode keeps to its time budget: a replay still running after 150 s is stopped and reported as such.
-  results.replay = await benchReplayEmbedded(seed, SIZES, log, quick ? 150 : Number(process.env.BENCH_REPLAY_CAP_SECONDS ?? 3600));
+  try {
+    results.replay = await benchReplayEmbedded(seed, SIZES, log, quick ? 150 : Number(process.env.BENCH_REPLAY_CAP_SECONDS ?? 3600));
+  } catch (err) {
+    log(`  replay failed: ${(err as Error).message}`);
+    results.replay = [];
+  }
 }
 
 // ── 3. Kafka → ClickHouse ────────────────────────────────────────────────────────────────────
@@ -173,7 +178,7 @@ if (only.has('kafka')) {
     // 70% of the measured drain rate (a rate the consumers can hold), then (full run) the target rate.
     steady: quick ? [{ rate: 0.7, seconds: 5 }] : [{ rate: 0.7, seconds: 20 }, { rate: TARGETS.kafkaDocsPerSec, seconds: 5 }],
     log,
-  });
+  }).catch((err: unknown): KafkaResult => ({ figures: [], error: (err as Error).message }));
   if (results.kafka.skipped) log(`  skipped: ${results.kafka.skipped}`);
   if (results.kafka.error) log(`  error: ${results.kafka.error}`);
 }
