@@ -4,13 +4,14 @@
 // Document level. A subject (one of the ten review dimensions) is predicted when any hit's level-1
 // domain carries that label; the other seven domains map to no subject. Its polarity is the sum of the
 // signed intensities of that domain's hits, one vote per clause (the strongest hit of the clause), with
-// a neutral band: |sum| < band → 0 (default 0.6: one plain opinion word at the engine's base intensity 0.5 is
-// not enough; a degree word (挺/很/太 …) or a second clause is). Salience: annotators label the subjects a post is
+// a neutral band: |sum| < band → 0 (default 0.8 for price, power, fuel and safety: one
+// opinion word at the engine's base intensity 0.5, or with 很/挺, is not enough; a strong degree word
+// (太/非常/特别 …) or a second clause is; 0.5 for the dimensions judged by feel, see FEEL_SUBJECTS). Salience: annotators label the subjects a post is
 // centrally about, so when a post touches several subjects an incidental one is dropped (`salientSubjects`).
 // Prints per-subject and micro precision/recall/F1, polarity accuracy
 // on correctly found subjects, and F1 over (subject, polarity) pairs; writes bench/results/eval-nlp.json.
 //
-// Options: --data PATH, --out PATH, --band X (default 0.6), --salience BAR (default 2; 0 = every mentioned subject), --default-weight W (default 0.5: a code's default polarity is weaker evidence than an opinion word), --show-errors N (prints up to N wrong
+// Options: --data PATH, --out PATH, --band X (default 0.8), --feel-band X (default 0.5, for 外观/内饰/空间/舒适性/操控/配置), --salience BAR (default 2; 0 = every mentioned subject), --default-weight W (default 0.5: a code's default polarity is weaker evidence than an opinion word), --show-errors N (prints up to N wrong
 // documents per subject to stderr for local diagnosis; never paste them into the repository).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -29,7 +30,8 @@ const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     out: { type: 'string' },
-    band: { type: 'string', default: '0.6' },
+    band: { type: 'string', default: '0.8' },
+    'feel-band': { type: 'string', default: '0.5' },
     salience: { type: 'string', default: '2' },
     'default-weight': { type: 'string', default: '0.5' },
     'show-errors': { type: 'string', default: '0' },
@@ -39,6 +41,15 @@ const root = packageRoot();
 const dataPath = resolve(args.data ?? process.env.VOC_EVAL_DATA ?? join(root, '..', 'shared', 'data', 'car-opinions-dev.csv'));
 const outPath = resolve(args.out ?? join(root, 'bench', 'results', 'eval-nlp.json'));
 const band = Number(args.band);
+const feelBand = Number(args['feel-band']);
+/**
+ * Dimensions judged by feel (look, cabin, room, comfort, handling, equipment): a post's opinion words
+ * there are usually the verdict on that dimension, so one plain opinion word suffices (`--feel-band`).
+ * Price, power, fuel and safety talk is often figures and facts (prices quoted, specs, maintenance), where
+ * an opinion word more often belongs to something else, so they keep the higher `--band`.
+ */
+const FEEL_SUBJECTS: ReadonlySet<string> = new Set(['外观', '内饰', '空间', '舒适性', '操控', '配置']);
+const bandFor = (subject: string): number => (FEEL_SUBJECTS.has(subject) ? feelBand : band);
 const defaultWeight = Number(args['default-weight']);
 const showErrors = Number(args['show-errors']);
 const salienceBar = Number(args.salience);
@@ -140,7 +151,7 @@ for (const doc of docs) {
     byDomain.set(h.domainLabel, list);
   }
   const salient = salientSubjects(byDomain, salienceBar);
-  const pred = new Map<string, Polarity>([...byDomain].filter(([s]) => salient.has(s)).map(([s, hs]) => [s, aggregatePolarity(hs, band, defaultWeight, opinionCodes)]));
+  const pred = new Map<string, Polarity>([...byDomain].filter(([s]) => salient.has(s)).map(([s, hs]) => [s, aggregatePolarity(hs, bandFor(s), defaultWeight, opinionCodes)]));
   for (const s of SUBJECTS) {
     const g = doc.gold.get(s);
     const p = pred.get(s);
@@ -188,6 +199,8 @@ const result = {
   labels: [...docs].reduce((n, d) => n + d.gold.size, 0),
   codeFrame: stage.codeFrame,
   neutralBand: band,
+  feelBand,
+  feelSubjects: [...FEEL_SUBJECTS],
   defaultWeight,
   salienceBar,
   subject: { ...micro, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1) },
@@ -203,7 +216,7 @@ const result = {
 const pct = (x: number): string => (x * 100).toFixed(1).padStart(6);
 const width = (s: string): number => [...s].reduce((w, ch) => w + (/[\u2E80-\uFFFF]/.test(ch) ? 2 : 1), 0);
 const lines = [
-  `eval:nlp ${result.date} — ${result.documents} documents, ${result.labels} labels, code frame ${stage.codeFrame.version} (${stage.codeFrame.hash}), neutral band ${band}, salience bar ${salienceBar}`,
+  `eval:nlp ${result.date} — ${result.documents} documents, ${result.labels} labels, code frame ${stage.codeFrame.version} (${stage.codeFrame.hash}), neutral band ${band} (feel dimensions ${feelBand}), salience bar ${salienceBar}`,
   '',
   `subject     ${'P'.padStart(6)} ${'R'.padStart(6)} ${'F1'.padStart(6)} ${'pol.acc'.padStart(8)}   tp/fp/fn`,
   ...perSubject.map((r) => `${r.subject}${' '.repeat(12 - width(r.subject))}${pct(r.precision)} ${pct(r.recall)} ${pct(r.f1)} ${pct(r.polarityAccuracy).padStart(8)}   ${r.tp}/${r.fp}/${r.fn}`),
