@@ -33,9 +33,10 @@ if (available) {
       try {
         for (let b = 0; b < batches.length; b++) {
           if (b === 8) {
-            // Stop the server while this batch is being written, and start it again 30 s later.
+            // Stop the server before this batch (waiting for the stop, so that the outage cannot
+            // miss a fast stream), and start it again 30 s later while the writes retry.
+            await sh(STOP);
             outage = (async () => {
-              await sh(STOP);
               await delay(OUTAGE_MS);
               await sh(START);
               restarted = true;

@@ -38,7 +38,11 @@ export function discoveredTopicRows(topics: readonly DiscoveredTopic[], options:
 
 /** Rows back to topics (for `voc codeframe suggest` reading the table). */
 export function topicFromRow(row: DiscoveredTopicRow): DiscoveredTopic {
-  const iso = (s: string) => (s.includes('T') ? s : `${s.replace(' ', 'T')}Z`);
+  // ClickHouse gives 'YYYY-MM-DD hh:mm:ss[.fff]' in UTC; topics carry canonical ISO strings.
+  const iso = (s: string): string => {
+    const d = new Date(s.includes('T') ? s : `${s.replace(' ', 'T')}Z`);
+    return Number.isNaN(d.getTime()) ? s : d.toISOString();
+  };
   return {
     id: row.topic_id,
     embeddingModel: row.embedding_model,
