@@ -37,9 +37,9 @@ const PEER_E2E_RECORDS = quick ? 10_000 : 100_000;
 const KAFKA_BURST = quick ? 10_000 : 50_000;
 const TARGETS = { nlpDocsPerSec: 30_000, nlpVsPeer: 10, replayDocsPerSec: 15_000, replayPeakRssMB: 1024, kafkaDocsPerSec: 10_000, kafkaP99Ms: 2000 };
 
-const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const started = new Date();
 const t0 = performance.now();
+const log = (s: string): void => void process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
 
 interface NlpResult {
   inProcess: { docs: number; docsPerSec: number; mbPerSec: number; meanChars: number; cpuSeconds: number; docsPerCpuSec: number; seconds: number; hitsPerDoc: number; rssBeforeMB: number; rssAfterMB: number };
