@@ -20,7 +20,7 @@ export function replayCommand(): Command {
     .description('Replay historical feedback files through the pipeline (connector → bus → NLP → store).')
     .argument('<input>', 'a file, a directory of files, or - for stdin')
     .addOption(new Option('--channel <channel>', 'read the channel\'s native export format (see docs/connectors.md); without it, input is FeedbackEvent JSONL').choices([...CHANNELS]))
-    .option('--batch-size <n>', 'records per bus publish and sink batch (default from config: 1000)')
+    .option('--batch-size <n>', 'records per bus publish and sink batch (default from config: 5000)')
     .option('--no-progress', 'no progress bar, even on a TTY')
     .addHelpText(
       'after',

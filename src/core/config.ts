@@ -41,7 +41,7 @@ export const StoreConfigSchema = z
 
 export const PipelineConfigSchema = z
   .strictObject({
-    batchSize: z.number().int().min(1).max(100_000).default(1000).describe('Records per bus publish and per sink batch.'),
+    batchSize: z.number().int().min(1).max(100_000).default(5000).describe('Records per bus publish and per sink batch (one INSERT: larger batches mean fewer parts).'),
     group: z.string().default('voc-nlp').describe('Consumer group of the NLP stage.'),
     maxRecordBytes: z.number().int().min(1024).default(1_048_576).describe('Larger records are dead-lettered.'),
   })

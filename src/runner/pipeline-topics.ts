@@ -14,7 +14,8 @@ import { defaultTopicNames, topicSpecs, type TopicNames } from './topics.js';
 export function pipelineTopicsFromConfig(config: VocConfig): { names: TopicNames; specs: TopicSpec[] } {
   if (config.bus.kind !== 'kafka') {
     const names = defaultTopicNames();
-    return { names, specs: topicSpecs(names) };
+    // One process consumes the memory bus: one partition per topic gives the sink the largest batches.
+    return { names, specs: topicSpecs(names, 1) };
   }
   const parsed = KafkaBusConfigSchema.safeParse(config.bus.kafka);
   if (!parsed.success) throw new ConfigError(`Invalid bus.kafka configuration: ${formatZodIssues(parsed.error, 'bus.kafka')}.`);

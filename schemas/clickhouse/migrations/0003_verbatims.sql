@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS verbatims (
     text String,
     inserted_at DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(inserted_at)
-PARTITION BY toYYYYMM(day)
+PARTITION BY toYear(day)
 ORDER BY (code, day, event_id)
 TTL day + INTERVAL 180 DAY;
 
@@ -29,5 +29,5 @@ CREATE TABLE IF NOT EXISTS verbatims (
     text String,
     inserted_at DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(inserted_at)
-PARTITION BY toYYYYMM(day)
+PARTITION BY toYear(day)
 ORDER BY (code, day, event_id);

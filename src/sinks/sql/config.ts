@@ -6,7 +6,7 @@ export const SqlModelConfigShape = {
   verbatims: z.enum(['off', 'redacted']).default('redacted').describe('Store the redacted clause per event × code for R&D (no author), or not.'),
   dayOffsetMinutes: z.number().int().min(-720).max(840).default(480).describe('UTC offset of the business day in minutes; 480 = China Standard Time.'),
   bucketKey: z.string().min(16).optional().describe('Secret for the monthly author buckets; default VOC_PSEUDONYM_KEY, else the store key file.'),
-  maxBatchRows: z.number().int().min(1).max(100_000).default(2000).describe('Events per INSERT: larger batches are split (one INSERT is one atomic block).'),
+  maxBatchRows: z.number().int().min(1).max(100_000).default(10_000).describe('Events per INSERT: larger batches are split (one INSERT is one atomic block).'),
   emerging: z
     .strictObject({
       minVolume: z.number().int().min(1).default(5).describe('Minimum weekly mentions for a code to be flagged emerging.'),
