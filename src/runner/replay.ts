@@ -55,7 +55,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const startedAt = new Date();
   const counters = o.counters ?? new RunCounters();
   const log = o.logger.child({ runId });
-  const maxInFlight = o.maxInFlight ?? o.batchSize * 8;
+  const maxInFlight = o.maxInFlight ?? o.batchSize * 2;
   const dlq = o.publishDeadLetters ? { bus: o.bus, topic: o.topics.dlq } : undefined;
   const deps = { sink: o.sink, logger: log, dlq };
   let fromBus = 0; // records the consumer has finished with (processed or dead-lettered after the bus)
