@@ -46,9 +46,13 @@ export interface ConsumerTime {
 
 export interface SteadyFigure {
   targetPerSec: number;
+  /** Publishing time to the last store write. */
   seconds: number;
   events: number;
+  /** events / (publishing time + the tail until the last write): below the target by that tail. */
   storedPerSec: number;
+  /** Seconds from the end of publishing to the last store write: small when the consumers kept up. */
+  tailSeconds: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -271,15 +275,16 @@ export async function benchKafkaClickHouse(opts: {
 
         const drainPerSec = opts.burstEvents / ((lastWrite(consumers) - tBurst) / 1000);
         let expected = 2000 + opts.burstEvents;
-        const steadyRuns: { name: string; perSec: number; t0: number }[] = [];
+        const steadyRuns: { name: string; perSec: number; t0: number; published: number }[] = [];
         for (const [k, { rate, seconds }] of opts.steady.entries()) {
           const perSec = Math.max(100, Math.round(rate < 1 ? rate * drainPerSec : rate));
           const name = `steady${k}`;
           log(`    steady ${perSec}/s for ${seconds}s…`);
           const t0 = Date.now();
           expected += await publishSteady(bus, topic, templates, name, perSec, seconds, tag);
+          const published = Date.now();
           await until(() => totalWritten() >= expected, 600_000, 'the steady events in the store');
-          steadyRuns.push({ name, perSec, t0 });
+          steadyRuns.push({ name, perSec, t0, published });
         }
 
         const finals = await Promise.all(consumers.map((c) => c.stop()));
@@ -302,6 +307,7 @@ export async function benchKafkaClickHouse(opts: {
               seconds: (s.last - r.t0) / 1000,
               events: s.count,
               storedPerSec: s.count / ((s.last - r.t0) / 1000),
+              tailSeconds: Math.max(0, (s.last - r.published) / 1000),
               p50Ms: percentile(s.sorted, 50),
               p99Ms: percentile(s.sorted, 99),
               maxMs: s.sorted.at(-1) ?? NaN,
