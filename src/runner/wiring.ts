@@ -101,10 +101,12 @@ export interface Pipeline {
 export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymKey: boolean }): Promise<Pipeline> {
   const topics = pipelineTopicsFromConfig(ctx.config);
   const frame = loadCodeFrame(ctx.config.nlp.codeFrame);
-  const stage = await createNlpStage({ codeFrame: frame });
   // The optional model stage first: a missing or corrupt model directory stops start-up before
   // anything connects (off by default: a pass-through that loads nothing).
   const model = await createModelStage(parseModelStageConfig(ctx.config.model ?? {}), { ...ctx, logger: ctx.logger.child({ component: 'stage', name: 'refine_with_model' }) });
+  // The store keeps no tokens; only the model stage's discovery reads them. Segmenting every text
+  // just to drop the tokens cost ~11% of a replay (docs/performance.md).
+  const stage = await createNlpStage({ codeFrame: frame, tokens: model.enabled });
   let sink: Sink;
   try {
     sink = await openSink(ctx);
