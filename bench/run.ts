@@ -21,12 +21,13 @@ import { join } from 'node:path';
 import { GENERATOR_VERSION } from '../scripts/gen-corpus.js';
 import { CACHE, ensureCorpus, fmt, lastJson, load1, machine, REPO, RESULTS, runChild, TSX } from './lib/common.js';
 import { benchKafkaClickHouse, type KafkaResult } from './kafka-clickhouse.js';
+import { formatFigures, runModelBench, type BenchFigure } from './model-stage.js';
 import { benchReplayEmbedded, type ReplayFigure } from './replay-embedded.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only'))?.split('=')[1] ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
-const only = new Set((onlyArg ?? 'nlp,peer,replay,kafka,http').split(','));
+const only = new Set((onlyArg ?? 'nlp,peer,replay,kafka,http,model').split(','));
 const seedArg = argv.includes('--seed') ? Number(argv[argv.indexOf('--seed') + 1]) : 42;
 const seed = Number.isInteger(seedArg) ? seedArg : 42;
 
@@ -69,6 +70,8 @@ const results: {
   replay?: ReplayFigure[];
   kafka?: KafkaResult;
   http?: unknown;
+  /** The optional model stage (tiny random-weight models): events/s next to lexicon-only. */
+  model?: BenchFigure[] | { error: string };
   /** voc-stream / peer, on wall-clock rates and on rates per CPU-second (the machine is shared). */
   ratios?: { nlpStage?: number; replay?: number; nlpStagePerCpu?: number; replayPerCpu?: number };
   targets: typeof TARGETS;
@@ -196,6 +199,17 @@ if (only.has('http')) {
   }
 }
 
+// ── 5. Model stage (issue 9): lexicon-only vs with the model stage on the tiny models ──────────
+if (only.has('model')) {
+  log('model stage (tiny models from ../shared/models; lexicon-only alongside)…');
+  try {
+    results.model = await runModelBench({ rows: quick ? 1000 : 3223 });
+  } catch (err) {
+    results.model = { error: (err as Error).message };
+    log(`  model stage failed: ${(err as Error).message}`);
+  }
+}
+
 // ── Ratios, table, files ─────────────────────────────────────────────────────────────────────
 const num = (o: unknown, k: string): number | undefined => (o && typeof o === 'object' && k in o ? ((o as Record<string, number>)[k] ?? undefined) : undefined);
 const nlpDps = results.nlp && 'inProcess' in results.nlp ? results.nlp.inProcess.docsPerSec : undefined;
@@ -278,4 +292,6 @@ if (quick) {
   writeFileSync(join(RESULTS, 'full-latest.json'), json);
   process.stdout.write(`JSON: bench/results/full-${stamp}.json (and full-latest.json)\n`);
 }
+if (Array.isArray(results.model)) process.stdout.write(`\nModel stage (tiny random-weight models; figures of the wiring, not of a real model):\n${formatFigures(results.model)}\n`);
+else if (results.model) process.stdout.write(`\nModel stage: ${results.model.error}\n`);
 process.stdout.write(`${JSON.stringify({ ratios: results.ratios, seconds: results.seconds })}\n`);
