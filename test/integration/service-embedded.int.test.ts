@@ -12,6 +12,7 @@ import {
   http,
   metricValue,
   ndjson,
+  REPO,
   startLoad,
   startServe,
   TEST_PSEUDONYM_KEY,
@@ -194,5 +195,39 @@ describe('voc serve on the embedded default', () => {
     expect(stored.size - acked.size).toBeLessThanOrEqual(result.failed * 25);
     const runs = voc(['sql', '--store', store, '--format', 'tsv', "SELECT count() FROM pipeline_runs WHERE mode = 'service'"], { VOC_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY });
     expect(Number(runs.stdout.trim())).toBe(2);
+  });
+});
+
+describe('voc serve with the model stage on (tiny random-weight models in ../shared/models)', () => {
+  it('starts, accepts, stores what it accepted and drains; a missing model directory stops start-up', async () => {
+    const modelStore = join(dir, 'model-store');
+    const modelConfig = join(dir, 'model.yaml');
+    const models = join(REPO, '..', 'shared', 'models');
+    writeFileSync(
+      modelConfig,
+      `model:\n  enabled: true\n  modelDir: ${models}\n  sentimentModel: tiny-zh-bert-sentiment\n  embeddingModel: tiny-zh-bert-embed\n`,
+    );
+    const env = { ...credentialEnv(), VOC_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY };
+    const serve = await startServe(['--store', modelStore, '--config', modelConfig], env);
+    let ids: string[];
+    try {
+      const records = Array.from({ length: 20 }, (_, i) => channelRecord('social', i, 'model'));
+      const res = await http(`${serve.url}/v1/ingest/social`, {
+        headers: { authorization: `Bearer ${tokenFor('social')}`, 'content-type': 'application/x-ndjson' },
+        body: ndjson(records),
+      });
+      expect(res.status, res.body).toBe(202);
+      ids = (res.json as { eventIds: string[] }).eventIds;
+      expect(ids.length).toBeGreaterThan(0);
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
+    const stored = voc(['sql', '--store', modelStore, '--format', 'tsv', 'SELECT event_id FROM events'], { VOC_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY });
+    expect(new Set(stored.stdout.split('\n').filter(Boolean))).toEqual(new Set(ids));
+
+    const missing = voc(['serve', '--port', '0', '--store', join(dir, 'model-missing'), '--config', modelConfig], { ...env, VOC_MODEL_DIR: join(dir, 'no-models') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(join(dir, 'no-models'));
   });
 });
