@@ -58,8 +58,8 @@ function cut(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : [...text].slice(0, maxChars).join('');
 }
 
-function passThrough(): ModelStage {
-  const stats: ModelStageStats = {
+function emptyStats(): ModelStageStats {
+  return {
     events: 0,
     candidateClauses: 0,
     refinedClauses: 0,
@@ -70,6 +70,10 @@ function passThrough(): ModelStage {
     clusters: 0,
     evictedClusters: 0,
   };
+}
+
+function passThrough(): ModelStage {
+  const stats = emptyStats();
   return {
     name: COMPONENT,
     enabled: false,
@@ -129,17 +133,7 @@ export async function createModelStage(
   }
   const engine = backend;
   const discovery = discoveryOn ? new TopicDiscovery(config.discovery, config.embeddingModel ?? '') : undefined;
-  const stats: ModelStageStats = {
-    events: 0,
-    candidateClauses: 0,
-    refinedClauses: 0,
-    classifyCalls: 0,
-    embedded: 0,
-    embedCalls: 0,
-    failedBatches: 0,
-    clusters: 0,
-    evictedClusters: 0,
-  };
+  const stats = emptyStats();
 
   const candidateOpts = { neutral: neutralAllowed(config.sentiment, engine.labels) };
 
