@@ -36,6 +36,10 @@ describe('aspect sentiment', () => {
   it('scales decide magnitude words: 油耗不高 positive, 空间很大 positive, 价格高 negative', () => {
     expect(polarities('油耗不高，空间很大，价格高')).toEqual({ 'FUEL.CONS.ATTR': 1, 'SPC.GEN.ATTR': 1, 'PRC.GEN.ATTR': -1 });
   });
+  it('好了/好的 are grammar (done, OK) unless a degree adverb makes them the opinion 好', () => {
+    expect(polarities('动力非常好了')['PWR.GEN.ATTR']).toBe(1);
+    expect(polarities('动力好了')['PWR.GEN.ATTR']).toBe(0);
+  });
   it('a mention without an opinion is neutral, from the default', () => {
     const [hit] = analyze('我想问一下油耗').hits;
     expect(hit?.sentiment).toBe(0);

@@ -9,10 +9,11 @@ import type { Lexicon } from './lexicon.js';
 
 type Cue =
   | { kind: 'pol'; weight: number; degree?: number }
+  /** A grammar phrase (好了 "done", 好的 "OK") that is the opinion 好 after a degree adverb: 非常好了, 很好的. */
+  | { kind: 'none'; afterDegree?: { kind: 'pol'; weight: number } }
   | { kind: 'mag'; dir: 1 | -1 }
   | { kind: 'neg'; weak: boolean; absence: boolean }
-  | { kind: 'deg'; mult: number }
-  | { kind: 'none' };
+  | { kind: 'deg'; mult: number };
 
 export interface ScoredHit {
   hit: RawHit;
@@ -129,6 +130,9 @@ const COMPARATIVE = /比(?!较)|不如|没有|赶不上/;
 
 const EMPHATIC = ['一点也', '一点都', '一点儿也', '一点儿都', '丝毫', '根本', '完全', '压根', '绝对', '从来'];
 
+/** Function phrases that read as the opinion at their head right after a degree adverb. */
+const DEGREE_REVIVES: ReadonlySet<string> = new Set(['好了', '好的']);
+
 const ABSENCE = new Set(['没', '没有', '無', '无', '沒', '沒有', '没得', '缺', '缺少']);
 
 function polarityOf(score: number, threshold: number): Polarity {
@@ -170,7 +174,10 @@ export class SentimentScorer {
       this.cues.add(w, weight === 0 ? { kind: 'none' } : degree !== undefined ? { kind: 'pol', weight, degree } : { kind: 'pol', weight });
     }
     // Grammar phrases that would otherwise read as 好/差/高 … (a lexicon entry wins: added first).
-    for (const w of FUNCTION_PHRASES) this.cues.add(w, { kind: 'none' });
+    for (const w of FUNCTION_PHRASES) {
+      const head = lexicon.polarity.get(w.slice(0, 1));
+      this.cues.add(w, DEGREE_REVIVES.has(w) && head !== undefined && head !== 0 ? { kind: 'none', afterDegree: { kind: 'pol', weight: head } } : { kind: 'none' });
+    }
     for (const w of EMOJI_POSITIVE) this.cues.add(w, { kind: 'pol', weight: 1 });
     for (const w of EMOJI_NEGATIVE) this.cues.add(w, { kind: 'pol', weight: -1 });
     for (const [w, dir] of lexicon.magnitude) this.cues.add(w, { kind: 'mag', dir });
@@ -222,6 +229,11 @@ export class SentimentScorer {
       // is the adverb: 好担心, 油耗好高, 好舒服.
       for (let k = 0; k < cues.length; k++) {
         const cue = cues[k] as Match<Cue>;
+        if (cue.value.kind === 'none' && cue.value.afterDegree !== undefined) {
+          const prev = cues[k - 1];
+          if (prev !== undefined && prev.end === cue.start && prev.value.kind === 'deg') cues[k] = { ...cue, value: cue.value.afterDegree };
+          continue;
+        }
         if (cue.value.kind !== 'pol' || cue.value.degree === undefined) continue;
         const next = cues[k + 1];
         const nextIsOpinion = next !== undefined && next.start === cue.end && (next.value.kind === 'pol' || next.value.kind === 'mag');
