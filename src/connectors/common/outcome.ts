@@ -141,3 +141,37 @@ export function guard(
     return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.bug, reason: `The parser failed on this record (${name}).`, raw })];
   }
 }
+
+/** What a non-object record is, for "expected … got …" messages. */
+function kindOf(raw: unknown): string {
+  return Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw;
+}
+
+interface RecordAt {
+  source: string;
+  position: string;
+  raw: unknown;
+}
+
+/** Dead letter for a record that is not an object at all: `Expected a post object, got an array.` */
+export function notAnObject(ctx: Pick<ParseContext<unknown>, 'channel' | 'now'>, at: RecordAt, expected: string): ParseOutcome {
+  return deadLetter(ctx, { ...at, code: DEAD_LETTER_CODES.invalid, reason: `Expected ${expected}, got ${kindOf(at.raw)}.` });
+}
+
+/** Dead letter for a record its zod schema refuses: `Invalid social post: text: Required.` */
+export function invalidRecord(ctx: Pick<ParseContext<unknown>, 'channel' | 'now'>, at: RecordAt, what: string, issues: string): ParseOutcome {
+  return deadLetter(ctx, { ...at, code: DEAD_LETTER_CODES.invalid, reason: `Invalid ${what}: ${issues}.` });
+}
+
+const TIMESTAMP_FORMATS = 'expected ISO 8601, "YYYY-MM-DD HH:mm:ss" or epoch';
+
+/** Dead letter for a record whose time field does not parse: `Invalid work order: createdAt is not a timestamp (…).` */
+export function badTimestamp(
+  ctx: Pick<ParseContext<unknown>, 'channel' | 'now'>,
+  at: RecordAt,
+  what: string,
+  field: string,
+  expected: string = TIMESTAMP_FORMATS,
+): ParseOutcome {
+  return deadLetter(ctx, { ...at, code: DEAD_LETTER_CODES.timestamp, reason: `Invalid ${what}: ${field} is not a timestamp (${expected}).` });
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ParseOutcome } from '../connector.js';
 import { aliasLookup, canonicalise, describeIssues, idField, isPlainObject, optionalBool, optionalId, optionalInt, optionalNumber, optionalString, timestampField, type AliasTable } from '../common/fields.js';
-import { buildEvent, deadLetter, DEAD_LETTER_CODES, guard, skipped } from '../common/outcome.js';
+import { badTimestamp, buildEvent, guard, invalidRecord, notAnObject, skipped } from '../common/outcome.js';
 import type { ParseContext } from '../common/parse-context.js';
 import { checkText } from '../common/text.js';
 import { toIsoTimestamp } from '../common/time.js';
@@ -71,16 +71,16 @@ export function parseRecord(raw: unknown, position: string, ctx: DealerContext):
   const source = DEALER_SOURCE;
   return guard(ctx, source, position, raw, () => {
     if (!isPlainObject(raw)) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Expected a service-order row, got ${Array.isArray(raw) ? 'an array' : typeof raw}.`, raw })];
+      return [notAnObject(ctx, { source, position, raw }, 'a service-order row')];
     }
     const parsed = ServiceOrderSchema.safeParse(canonicalise(raw, dealerLookup).known);
     if (!parsed.success) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid service order: ${describeIssues(parsed.error)}.`, raw })];
+      return [invalidRecord(ctx, { source, position, raw }, 'service order', describeIssues(parsed.error))];
     }
     const r = parsed.data;
     const occurredAt = toIsoTimestamp(r.closedAt, ctx.config.timezoneOffset);
     if (occurredAt === null) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid service order: closedAt is not a timestamp (expected "YYYY-MM-DD HH:mm:ss", ISO 8601 or epoch).', raw })];
+      return [badTimestamp(ctx, { source, position, raw }, 'service order', 'closedAt')];
     }
     const verdict = checkText(r.customerComment);
     if (!verdict.ok) return [skipped(verdict.skip, position)];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ParseOutcome } from '../connector.js';
 import { aliasLookup, canonicalise, describeIssues, idField, isPlainObject, optionalBool, optionalId, optionalInt, optionalNumber, optionalString, optionalTimestamp, timestampField, type AliasTable } from '../common/fields.js';
-import { buildEvent, deadLetter, DEAD_LETTER_CODES, guard, SKIP_REASONS, skipped } from '../common/outcome.js';
+import { badTimestamp, buildEvent, guard, invalidRecord, notAnObject, SKIP_REASONS, skipped } from '../common/outcome.js';
 import type { ParseContext } from '../common/parse-context.js';
 import { checkText, joinText } from '../common/text.js';
 import { toIsoTimestamp } from '../common/time.js';
@@ -92,18 +92,18 @@ export function parseTranscript(raw: unknown, position: string, ctx: HotlineCont
   const source = HOTLINE_SOURCES.transcript;
   return guard(ctx, source, position, raw, () => {
     if (!isPlainObject(raw)) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Expected a transcript object, got ${Array.isArray(raw) ? 'an array' : typeof raw}.`, raw })];
+      return [notAnObject(ctx, { source, position, raw }, 'a transcript object')];
     }
     const { known } = canonicalise(raw, transcriptLookup);
     const parsed = TranscriptSchema.safeParse({ ...known, turns: canonicalTurns(known.turns) });
     if (!parsed.success) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid transcript: ${describeIssues(parsed.error)}.`, raw })];
+      return [invalidRecord(ctx, { source, position, raw }, 'transcript', describeIssues(parsed.error))];
     }
     const r = parsed.data;
     const offset = ctx.config.timezoneOffset;
     const occurredAt = toIsoTimestamp(r.startTime, offset);
     if (occurredAt === null) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid transcript: startTime is not a timestamp (expected ISO 8601, "YYYY-MM-DD HH:mm:ss" or epoch).', raw })];
+      return [badTimestamp(ctx, { source, position, raw }, 'transcript', 'startTime')];
     }
     const customerRoles = new Set(ctx.config.customerRoles.map((s) => s.toLowerCase()));
     const customer = r.turns.filter((t) => customerRoles.has(t.role.toLowerCase()));
@@ -202,17 +202,17 @@ export function parseWorkOrder(raw: unknown, position: string, ctx: HotlineConte
   const source = HOTLINE_SOURCES.workOrder;
   return guard(ctx, source, position, raw, () => {
     if (!isPlainObject(raw)) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Expected a work-order row, got ${typeof raw}.`, raw })];
+      return [notAnObject(ctx, { source, position, raw }, 'a work-order row')];
     }
     const { known } = canonicalise(raw, workOrderLookup);
     const parsed = WorkOrderSchema.safeParse(known);
     if (!parsed.success) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid work order: ${describeIssues(parsed.error)}.`, raw })];
+      return [invalidRecord(ctx, { source, position, raw }, 'work order', describeIssues(parsed.error))];
     }
     const r = parsed.data;
     const occurredAt = toIsoTimestamp(r.createdAt, ctx.config.timezoneOffset);
     if (occurredAt === null) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid work order: createdAt is not a timestamp (expected "YYYY-MM-DD HH:mm:ss", ISO 8601 or epoch).', raw })];
+      return [badTimestamp(ctx, { source, position, raw }, 'work order', 'createdAt')];
     }
     const verdict = checkText(r.description);
     if (!verdict.ok) return [skipped(verdict.skip, position)];

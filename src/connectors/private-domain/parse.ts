@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ParseOutcome } from '../connector.js';
 import { aliasLookup, canonicalise, describeIssues, idField, isPlainObject, optionalBool, optionalId, optionalInt, optionalString, timestampField, type AliasTable } from '../common/fields.js';
-import { buildEvent, deadLetter, DEAD_LETTER_CODES, guard, SKIP_REASONS, skipped } from '../common/outcome.js';
+import { badTimestamp, buildEvent, DEAD_LETTER_CODES, deadLetter, guard, invalidRecord, notAnObject, SKIP_REASONS, skipped } from '../common/outcome.js';
 import type { ParseContext } from '../common/parse-context.js';
 import { checkText, joinText } from '../common/text.js';
 import { toIsoTimestamp } from '../common/time.js';
@@ -41,7 +41,7 @@ export function parseWecomMessage(raw: unknown, position: string, ctx: PrivateDo
   return guard(ctx, source, position, raw, () => {
     const parsed = WecomMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid WeCom message: ${describeIssues(parsed.error)}.`, raw })];
+      return [invalidRecord(ctx, { source, position, raw }, 'WeCom message', describeIssues(parsed.error))];
     }
     const m = parsed.data;
     if (m.action === 'recall') return [skipped(SKIP_REASONS.recalled, position)];
@@ -49,7 +49,7 @@ export function parseWecomMessage(raw: unknown, position: string, ctx: PrivateDo
     if (type !== 'text') return [skipped(`${SKIP_REASONS.nonText}:${type.replace(/[^a-z_]/g, '').slice(0, 24) || 'unknown'}`, position)];
     const occurredAt = toIsoTimestamp(m.msgtime, ctx.config.timezoneOffset);
     if (occurredAt === null) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid WeCom message: msgtime is not a timestamp (expected epoch milliseconds).', raw })];
+      return [badTimestamp(ctx, { source, position, raw }, 'WeCom message', 'msgtime', 'expected epoch milliseconds')];
     }
     const isCustomer = m.from !== undefined && cachedRegex(ctx.config.customerSenderPattern).test(m.from);
     if (!isCustomer && !ctx.config.includeStaffMessages) return [skipped(SKIP_REASONS.staff, position)];
@@ -126,11 +126,11 @@ export function parseAppItem(raw: unknown, position: string, ctx: PrivateDomainC
   const source = PRIVATE_DOMAIN_SOURCES.app;
   return guard(ctx, source, position, raw, () => {
     if (!isPlainObject(raw)) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Expected an app post or comment object, got ${typeof raw}.`, raw })];
+      return [notAnObject(ctx, { source, position, raw }, 'an app post or comment object')];
     }
     const parsed = AppItemSchema.safeParse(canonicalise(raw, appLookup).known);
     if (!parsed.success) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid app post or comment: ${describeIssues(parsed.error)}.`, raw })];
+      return [invalidRecord(ctx, { source, position, raw }, 'app post or comment', describeIssues(parsed.error))];
     }
     const r = parsed.data;
     const type = r.type ?? (r.commentId !== undefined ? 'comment' : 'post');
@@ -140,7 +140,7 @@ export function parseAppItem(raw: unknown, position: string, ctx: PrivateDomainC
     }
     const occurredAt = toIsoTimestamp(r.createdAt, ctx.config.timezoneOffset);
     if (occurredAt === null) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid app post or comment: createdAt is not a timestamp.', raw })];
+      return [badTimestamp(ctx, { source, position, raw }, 'app post or comment', 'createdAt')];
     }
     const verdict = checkText(type === 'post' ? joinText([r.title, r.content]) : r.content);
     if (!verdict.ok) return [skipped(verdict.skip, position)];

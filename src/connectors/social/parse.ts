@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ParseOutcome } from '../connector.js';
 import { aliasLookup, canonicalise, describeIssues, idField, isPlainObject, optionalBool, optionalId, optionalInt, optionalNumber, optionalString, timestampField, type AliasTable } from '../common/fields.js';
 import { contentFingerprint } from '../common/fingerprint.js';
-import { buildEvent, deadLetter, DEAD_LETTER_CODES, guard, SKIP_REASONS, skipped } from '../common/outcome.js';
+import { badTimestamp, buildEvent, guard, invalidRecord, notAnObject, SKIP_REASONS, skipped } from '../common/outcome.js';
 import type { ParseContext } from '../common/parse-context.js';
 import { checkText, joinText } from '../common/text.js';
 import { toIsoTimestamp } from '../common/time.js';
@@ -79,18 +79,18 @@ export function parseRecord(raw: unknown, position: string, ctx: SocialContext):
   const fallbackSource = 'social.unknown';
   return guard(ctx, fallbackSource, position, raw, () => {
     if (!isPlainObject(raw)) {
-      return [deadLetter(ctx, { source: fallbackSource, position, code: DEAD_LETTER_CODES.invalid, reason: `Expected a post object, got ${Array.isArray(raw) ? 'an array' : typeof raw}.`, raw })];
+      return [notAnObject(ctx, { source: fallbackSource, position, raw }, 'a post object')];
     }
     const parsed = SocialPostSchema.safeParse(canonicalise(raw, socialLookup).known);
     if (!parsed.success) {
-      return [deadLetter(ctx, { source: fallbackSource, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid social post: ${describeIssues(parsed.error)}.`, raw })];
+      return [invalidRecord(ctx, { source: fallbackSource, position, raw }, 'social post', describeIssues(parsed.error))];
     }
     const r = parsed.data;
     const platform = (SOCIAL_PLATFORMS as readonly string[]).includes(r.platform) ? r.platform : 'other';
     const source = `social.${platform}`;
     const occurredAt = toIsoTimestamp(r.publishedAt, ctx.config.timezoneOffset);
     if (occurredAt === null) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid social post: publishedAt is not a timestamp (expected ISO 8601, "YYYY-MM-DD HH:mm:ss" or epoch).', raw })];
+      return [badTimestamp(ctx, { source, position, raw }, 'social post', 'publishedAt')];
     }
     const { own, quoted } = ownWords(r.content);
     const verdict = checkText(joinText([r.title, own]));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ParseOutcome } from '../connector.js';
 import { aliasLookup, canonicalise, describeIssues, idField, isPlainObject, optionalBool, optionalId, optionalInt, optionalString, timestampField, type AliasTable } from '../common/fields.js';
-import { buildEvent, deadLetter, DEAD_LETTER_CODES, guard, SKIP_REASONS, skipped } from '../common/outcome.js';
+import { badTimestamp, buildEvent, guard, invalidRecord, notAnObject, SKIP_REASONS, skipped } from '../common/outcome.js';
 import type { ParseContext } from '../common/parse-context.js';
 import { checkText } from '../common/text.js';
 import { toIsoTimestamp } from '../common/time.js';
@@ -80,7 +80,7 @@ export function npsClass(nps: number | undefined): 'promoter' | 'passive' | 'det
 function responseOutcomes(r: SurveyResponse, source: string, position: string, raw: unknown, ctx: SurveyContext): ParseOutcome[] {
   const occurredAt = toIsoTimestamp(r.submittedAt, ctx.config.timezoneOffset);
   if (occurredAt === null) {
-    return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.timestamp, reason: 'Invalid survey response: submittedAt is not a timestamp (expected ISO 8601, "YYYY-MM-DD HH:mm:ss" or epoch).', raw })];
+    return [badTimestamp(ctx, { source, position, raw }, 'survey response', 'submittedAt')];
   }
   const p = ctx.pseudonymizer;
   const authorKey =
@@ -136,13 +136,13 @@ export function parseRecord(raw: unknown, position: string, ctx: SurveyContext):
   const source = SURVEY_SOURCES.webhook;
   return guard(ctx, source, position, raw, () => {
     if (!isPlainObject(raw)) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Expected a survey response object, got ${Array.isArray(raw) ? 'an array' : typeof raw}.`, raw })];
+      return [notAnObject(ctx, { source, position, raw }, 'a survey response object')];
     }
     const { known } = canonicalise(raw, surveyLookup);
     const answers = Array.isArray(known.answers) ? known.answers.map((a) => (isPlainObject(a) ? canonicalise(a, answerLookup).known : a)) : known.answers;
     const parsed = SurveyResponseSchema.safeParse({ ...known, answers });
     if (!parsed.success) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid survey response: ${describeIssues(parsed.error)}.`, raw })];
+      return [invalidRecord(ctx, { source, position, raw }, 'survey response', describeIssues(parsed.error))];
     }
     return responseOutcomes(parsed.data, source, position, raw, ctx);
   });
@@ -179,7 +179,7 @@ export function parseCsvRow(row: Record<string, string>, position: string, ctx: 
       });
     const parsed = SurveyResponseSchema.safeParse({ ...known, answers });
     if (!parsed.success) {
-      return [deadLetter(ctx, { source, position, code: DEAD_LETTER_CODES.invalid, reason: `Invalid survey row: ${describeIssues(parsed.error)}.`, raw: row })];
+      return [invalidRecord(ctx, { source, position, raw: row }, 'survey row', describeIssues(parsed.error))];
     }
     return responseOutcomes(parsed.data, source, position, row, ctx);
   });
