@@ -54,25 +54,46 @@ export function createAnalyzer(
   // boundaries (lazily: a text without a candidate never gets cut when tokens are off).
   const segmenter: Segmenter = createSegmenter(tagger.terms);
   const wantTokens = options.tokens !== false;
+  // One-character opinion and magnitude words (贵, 高, 肉): the scorer asks whether they stand
+  // alone, so their segments are cut together with the code terms' (see TokenView.hint).
+  const cueChars = new Uint8Array(0x10000);
+  for (const w of [...lexicon.polarity.keys(), ...lexicon.magnitude.keys()]) if (w.length === 1) cueChars[w.charCodeAt(0)] = 1;
+  // Callbacks made once, over the view of the text being analysed (analyze is synchronous).
+  let view: TokenView;
+  const aligned = (start: number, end: number): boolean => view.aligned(start, end);
+  const standsAlone = (pos: number): boolean => view.standsAlone(pos);
+  const candidate = (start: number, end: number): void => view.hint(start, end);
   return (input: string): NlpResult => {
     const norm = normalizeText(input);
     // Redaction runs on the normalised text (half-width digits) and before anything else reads it:
     // every later step and the output see placeholders only.
     const red = redactText(norm.text);
     const text = red.text;
-    const view = new TokenView(text, segmenter.cutRaw, scorer.modifiers, wantTokens ? segmenter.cutRaw(text) : undefined);
-    const standsAlone = (pos: number): boolean => view.standsAlone(pos);
-    const raw = tagger.match(text, (start, end) => view.aligned(start, end));
+    view = new TokenView(text, segmenter.cutRaw, scorer.modifiers, wantTokens ? segmenter.cutRaw(text) : undefined, cueChars);
+    const raw = tagger.match(text, aligned, candidate);
     const clauses = splitter.split(text);
     const scored = scorer.score(text, clauses, raw, standsAlone);
     const hits: CodeHit[] = [];
-    const seen = new Set<string>();
+    const many = scored.hits.length > 32;
+    const seen = many ? new Set<string>() : null;
     for (const s of scored.hits) {
-      // One hit per code per clause: a term repeated in a clause adds no information.
-      const key = `${s.hit.leaf.id}\u0000${s.clause.index}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const leaf = s.hit.leaf;
+      const clauseIndex = s.clause.index;
+      // One hit per code per clause: a term repeated in a clause adds no information.
+      if (seen !== null) {
+        const key = `${leaf.id}\u0000${clauseIndex}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      } else {
+        let dup = false;
+        for (const h of hits) {
+          if (h.clauseIndex === clauseIndex && h.code === leaf.id) {
+            dup = true;
+            break;
+          }
+        }
+        if (dup) continue;
+      }
       hits.push({
         code: leaf.id,
         label: leaf.label,
@@ -81,7 +102,7 @@ export function createAnalyzer(
         term: s.hit.term,
         span: [s.hit.start, s.hit.end],
         clause: s.clause.text,
-        clauseIndex: s.clause.index,
+        clauseIndex,
         sentiment: s.sentiment,
         intensity: s.intensity,
         needLayer: leaf.needLayer,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TokenView } from './token-view.js';
+import { createSegmenter } from './segmenter.js';
+import { isSeparator, TokenView } from './token-view.js';
 
 const modifiers = new Set(['太', '很', '不']);
 
@@ -29,5 +30,43 @@ describe('TokenView', () => {
     expect(v.aligned(0, 3)).toBe(false);
     expect(v.aligned(0, 2)).toBe(true);
     expect(cuts).toBe(1);
+  });
+  it('cuts only the segments asked about, with the same boundaries as the whole-text cut', () => {
+    const seg = createSegmenter(['油耗', '变速箱', '顿挫', '4S店', 'CR-V', '车机']);
+    const texts = [
+      '油耗大概8个，变速箱顿挫明显。去4S店看了 车机还是卡\r\n好评！',
+      'CR-V的油耗…还行、尊贵版太贵了〔手机号〕高速 很稳 😀好',
+      '  价格贵，尊贵版；A.B-C%d#e&f+g_h 大\t小\u3000多',
+    ];
+    for (const text of texts) {
+      const whole = new TokenView(text, seg.cutRaw, modifiers, seg.cutRaw(text));
+      const cuts: string[] = [];
+      const lazy = new TokenView(text, (t) => {
+        cuts.push(t);
+        return seg.cutRaw(t);
+      }, modifiers);
+      lazy.hint(0, 2);
+      for (let i = 0; i < text.length; i++) {
+        for (let j = i + 1; j <= Math.min(text.length, i + 4); j++) expect(lazy.aligned(i, j), `${text} [${i}, ${j})`).toBe(whole.aligned(i, j));
+      }
+      // Never the whole text in one piece when it has separators: segments only.
+      for (const c of cuts) expect([...c].some((ch) => ch !== '\n' && isSeparator(ch.charCodeAt(0)))).toBe(false);
+    }
+  });
+  it('cuts hinted segments together, in one call', () => {
+    let calls = 0;
+    const seg = createSegmenter([]);
+    const text = '价格贵，尊贵版，油耗高，空间大';
+    const v = new TokenView(text, (t) => {
+      calls++;
+      return seg.cutRaw(t);
+    }, modifiers);
+    v.hint(0, 3);
+    v.hint(4, 7);
+    expect(v.standsAlone(2)).toBe(true);
+    expect(v.standsAlone(5)).toBe(false);
+    expect(calls).toBe(1);
+    v.standsAlone(10); // 油耗高: not hinted, cut on demand
+    expect(calls).toBe(2);
   });
 });

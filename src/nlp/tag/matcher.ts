@@ -29,6 +29,8 @@ export class TermTrie<T> {
   private readonly rootIndex: (TrieNode<T> | undefined)[] = new Array<TrieNode<T> | undefined>(0x10000);
   private readonly scratchEnds: number[] = [];
   private readonly scratchVals: T[] = [];
+  private readonly scratchStarts: number[] = [];
+  private readonly scratchCounts: number[] = [];
   private size = 0;
 
   /** Adds a term; returns false (and keeps the first value) when the term is already present. */
@@ -56,38 +58,6 @@ export class TermTrie<T> {
     return this.size;
   }
 
-  /** Longest term starting at `pos` that `keep` accepts, trying shorter ones in turn. */
-  longestKeptAt(text: string, pos: number, limit: number, keep: (m: Match<T>) => boolean): Match<T> | null {
-    if (pos >= limit) return null;
-    let node: TrieNode<T> | undefined = this.rootIndex[fold(text.charCodeAt(pos))];
-    if (node === undefined) return null;
-    // Reused scratch (no allocation per position): ends and values of the terms starting at pos.
-    const ends = this.scratchEnds;
-    const vals = this.scratchVals;
-    let n = 0;
-    if (node.value !== undefined) {
-      ends[0] = pos + 1;
-      vals[0] = node.value;
-      n = 1;
-    }
-    for (let i = pos + 1; i < limit; i++) {
-      const next: Map<number, TrieNode<T>> | null = node.next;
-      if (next === null) break;
-      node = next.get(fold(text.charCodeAt(i)));
-      if (node === undefined) break;
-      if (node.value !== undefined) {
-        ends[n] = i + 1;
-        vals[n] = node.value;
-        n++;
-      }
-    }
-    for (let k = n - 1; k >= 0; k--) {
-      const m: Match<T> = { start: pos, end: ends[k] as number, value: vals[k] as T };
-      if (keep(m)) return m;
-    }
-    return null;
-  }
-
   /** Longest term starting at `pos` (ending at or before `limit`), or null. */
   longestAt(text: string, pos: number, limit = text.length): Match<T> | null {
     if (pos >= limit) return null;
@@ -108,20 +78,83 @@ export class TermTrie<T> {
    * At each position the longest term passing `keep` (a shorter one is tried when the longest is
    * refused), reduced to a non-overlapping set where the longer match wins (ties: the earlier one).
    * Sorted by start.
+   *
+   * With `keep`, the text is scanned first and `keep` asked afterwards, in the same order (position
+   * by position, longest first): `onCandidate(start, end)` sees every position where some term
+   * starts (end = its longest term) before the first `keep` call, so a costly check can prepare
+   * for all of them at once (the token view cuts the segments it will be asked about in one call).
+   * `keep` must not hold on to its argument (the refused ones are not kept).
    */
-  findAll(text: string, keep?: (m: Match<T>) => boolean, from = 0, to = text.length): Match<T>[] {
+  findAll(text: string, keep?: (m: Match<T>) => boolean, from = 0, to = text.length, onCandidate?: (start: number, end: number) => void): Match<T>[] {
     const candidates: Match<T>[] = [];
-    for (let i = from; i < to; i++) {
-      const c = text.charCodeAt(i);
-      if (c === OPEN) {
-        const close = text.indexOf('〕', i + 1);
-        if (close !== -1 && close < to) {
-          i = close;
-          continue;
+    if (keep === undefined) {
+      for (let i = from; i < to; i++) {
+        if (text.charCodeAt(i) === OPEN) {
+          const close = text.indexOf('〕', i + 1);
+          if (close !== -1 && close < to) {
+            i = close;
+            continue;
+          }
         }
+        const m = this.longestAt(text, i, to);
+        if (m !== null) candidates.push(m);
       }
-      const m = keep === undefined ? this.longestAt(text, i, to) : this.longestKeptAt(text, i, to, keep);
-      if (m !== null) candidates.push(m);
+    } else {
+      // Pass 1: every term at every position, into flat scratch arrays (no allocation per position).
+      const starts = this.scratchStarts;
+      const counts = this.scratchCounts;
+      const ends = this.scratchEnds;
+      const vals = this.scratchVals;
+      let np = 0;
+      let ne = 0;
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === OPEN) {
+          const close = text.indexOf('〕', i + 1);
+          if (close !== -1 && close < to) {
+            i = close;
+            continue;
+          }
+        }
+        let node: TrieNode<T> | undefined = this.rootIndex[fold(c)];
+        if (node === undefined) continue;
+        const first = ne;
+        if (node.value !== undefined) {
+          ends[ne] = i + 1;
+          vals[ne] = node.value;
+          ne++;
+        }
+        for (let j = i + 1; j < to; j++) {
+          const next: Map<number, TrieNode<T>> | null = node.next;
+          if (next === null) break;
+          node = next.get(fold(text.charCodeAt(j)));
+          if (node === undefined) break;
+          if (node.value !== undefined) {
+            ends[ne] = j + 1;
+            vals[ne] = node.value;
+            ne++;
+          }
+        }
+        if (ne === first) continue;
+        starts[np] = i;
+        counts[np] = ne - first;
+        np++;
+        if (onCandidate !== undefined) onCandidate(i, ends[ne - 1] as number);
+      }
+      // Pass 2: at each position the longest term that `keep` accepts.
+      let e = 0;
+      for (let p = 0; p < np; p++) {
+        const start = starts[p] as number;
+        const n = counts[p] as number;
+        for (let k = e + n - 1; k >= e; k--) {
+          const m: Match<T> = { start, end: ends[k] as number, value: vals[k] as T };
+          if (keep(m)) {
+            candidates.push(m);
+            break;
+          }
+        }
+        e += n;
+      }
     }
     if (candidates.length < 2) return candidates;
     // Fast path: already disjoint (the usual case).

@@ -66,26 +66,29 @@ export class Tagger {
 
   /**
    * Term occurrences in the normalised, redacted text: context rules applied, longest match wins.
-   * `aligned(start, end)` (segment/token-view.ts) vets them against jieba's token boundaries.
+   * `aligned(start, end)` (segment/token-view.ts) vets them against jieba's token boundaries;
+   * `candidate(start, end)` is told of every position where a term starts before the first
+   * `aligned` call (see TermTrie.findAll), so the token view can cut what it will need at once.
    */
-  match(text: string, aligned?: (start: number, end: number) => boolean): RawHit[] {
+  match(text: string, aligned?: (start: number, end: number) => boolean, candidate?: (start: number, end: number) => void): RawHit[] {
     const keep = (m: Match<TermEntry>): boolean => {
       // A term counts only on word boundaries: not 贵 inside 尊贵, not 油耗大 inside 油耗大概.
       if (aligned && !aligned(m.start, m.end)) return false;
       const ctx = m.value.context;
       if (!ctx) return true;
       // A context word counts when at most `window` characters lie between it and the term
-      // (等红灯的时候车身一直抖: 7 characters between 红灯 and 抖).
-      return ctx.anyOf.some((w) => {
-        const around = text.slice(Math.max(0, m.start - ctx.window - w.length), Math.min(text.length, m.end + ctx.window + w.length));
-        return around.includes(w);
-      });
+      // (等红灯的时候车身一直抖: 7 characters between 红灯 and 抖): it lies wholly in [lo, hi).
+      for (const w of ctx.anyOf) {
+        const lo = Math.max(0, m.start - ctx.window - w.length);
+        const hi = Math.min(text.length, m.end + ctx.window + w.length);
+        const at = text.indexOf(w, lo);
+        if (at !== -1 && at + w.length <= hi) return true;
+      }
+      return false;
     };
-    return this.trie.findAll(text, keep).map((m) => ({
-      leaf: m.value.leaf,
-      start: m.start,
-      end: m.end,
-      term: text.slice(m.start, m.end),
-    }));
+    const found = this.trie.findAll(text, keep, 0, text.length, candidate);
+    const hits: RawHit[] = [];
+    for (const m of found) hits.push({ leaf: m.value.leaf, start: m.start, end: m.end, term: text.slice(m.start, m.end) });
+    return hits;
   }
 }
