@@ -54,7 +54,19 @@ export interface AutoPhraseResult {
   tw: number;
 }
 
+// First code units of the phrases: a text with none of them cannot match PATTERN (most texts).
+const FIRST = new Uint8Array(0x10000);
+for (const p of AUTO_PHRASES) FIRST[p.from.charCodeAt(0)] = 1;
+
 export function applyAutoPhrases(text: string): AutoPhraseResult {
+  let candidate = false;
+  for (let i = 0; i < text.length; i++) {
+    if (FIRST[text.charCodeAt(i)] === 1) {
+      candidate = true;
+      break;
+    }
+  }
+  if (!candidate) return { text, hk: 0, tw: 0 };
   PATTERN.lastIndex = 0;
   if (!PATTERN.test(text)) return { text, hk: 0, tw: 0 };
   let hk = 0;

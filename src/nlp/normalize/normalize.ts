@@ -142,22 +142,23 @@ export function toSimplified(text: string, region: 'tw' | 'hk' | null): string {
   return converter(region)(text);
 }
 
-let twPhraseIndex: Map<string, string[]> | undefined;
+/** Taiwan-only phrases by the code unit they start with. */
+let twPhraseIndex: (string[] | undefined)[] | undefined;
 
 /** Occurrences of Taiwan-only phrases (軟體, 螢幕, 影片 …) in a Traditional text. */
 function countTwPhrases(text: string): number {
   if (!twPhraseIndex) {
-    twPhraseIndex = new Map();
+    twPhraseIndex = new Array<string[] | undefined>(0x10000);
     for (const p of scriptTables().twPhrases) {
-      const k = p[0] as string;
-      const list = twPhraseIndex.get(k);
+      const k = p.charCodeAt(0);
+      const list = twPhraseIndex[k];
       if (list) list.push(p);
-      else twPhraseIndex.set(k, [p]);
+      else twPhraseIndex[k] = [p];
     }
   }
   let count = 0;
   for (let i = 0; i < text.length; i++) {
-    const list = twPhraseIndex.get(text[i] as string);
+    const list = twPhraseIndex[text.charCodeAt(i)];
     if (!list) continue;
     for (const p of list) {
       if (text.startsWith(p, i)) {

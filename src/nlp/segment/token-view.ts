@@ -53,8 +53,8 @@ export function isSeparator(c: number): boolean {
 export class TokenView {
   /** Per position: BOUNDARY when a token starts there (and at text.length), else NOT_BOUNDARY or UNKNOWN. */
   private boundary: Uint8Array | null = null;
-  /** Segment index of each character (−1 for separators). */
-  private segOf: Int32Array | null = null;
+  /** False once the whole text is cut (no segment bookkeeping needed). */
+  private segmented = false;
   private segStart: number[] = [];
   private segEnd: number[] = [];
   /** Per segment: 0 = not cut, 1 = hinted (cut with the next batch), 2 = cut. */
@@ -89,7 +89,7 @@ export class TokenView {
     b[n] = BOUNDARY;
     this.boundary = b;
     this.tokens = raw;
-    this.segOf = null;
+    this.segmented = false;
   }
 
   /** Separators and segments, no cut yet. */
@@ -97,7 +97,6 @@ export class TokenView {
     const text = this.text;
     const n = text.length;
     const b = new Uint8Array(n + 1);
-    const segOf = new Int32Array(n);
     const hintChars = this.hintChars;
     let seg = -1;
     let inSeg = false;
@@ -108,7 +107,6 @@ export class TokenView {
           this.segEnd.push(i);
           inSeg = false;
         }
-        segOf[i] = -1;
         // A separator is a token of its own, except LF after CR (one whitespace token).
         b[i] = c === 0x0a && i > 0 && text.charCodeAt(i - 1) === 0x0d ? NOT_BOUNDARY : BOUNDARY;
         continue;
@@ -120,7 +118,6 @@ export class TokenView {
         this.segState.push(0);
         b[i] = BOUNDARY;
       } else b[i] = UNKNOWN;
-      segOf[i] = seg;
       if (hintChars !== undefined && hintChars[c] === 1) this.segState[seg] = 1;
     }
     if (inSeg) this.segEnd.push(n);
@@ -128,7 +125,7 @@ export class TokenView {
     // A one-character segment is one token.
     for (let s = 0; s < this.segStart.length; s++) if ((this.segEnd[s] as number) - (this.segStart[s] as number) === 1) this.segState[s] = 2;
     this.boundary = b;
-    this.segOf = segOf;
+    this.segmented = true;
     return b;
   }
 
@@ -142,19 +139,29 @@ export class TokenView {
    */
   hint(start: number, end = start + 1): void {
     this.bounds();
-    const segOf = this.segOf;
-    if (segOf === null) return; // fully cut already
-    const a = segOf[start];
-    if (a !== undefined && a >= 0 && this.segState[a] === 0) this.segState[a] = 1;
-    const z = segOf[end - 1];
-    if (z !== undefined && z >= 0 && this.segState[z] === 0) this.segState[z] = 1;
+    if (!this.segmented) return; // fully cut already
+    const a = this.segmentAt(start);
+    if (a >= 0 && this.segState[a] === 0) this.segState[a] = 1;
+    const z = this.segmentAt(end - 1);
+    if (z >= 0 && this.segState[z] === 0) this.segState[z] = 1;
+  }
+
+  /** The segment holding the character at `pos`, or −1 (a separator). */
+  private segmentAt(pos: number): number {
+    const starts = this.segStart;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && (starts[lo] as number) <= pos && pos < (this.segEnd[lo] as number) ? lo : -1;
   }
 
   /** Cuts the segment holding position `pos` together with every hinted segment not cut yet. */
   private resolve(pos: number): void {
-    const segOf = this.segOf as Int32Array;
-    const need = segOf[pos] as number;
-    this.segState[need] = 1;
+    this.segState[this.segmentAt(pos)] = 1;
     const segs: number[] = [];
     let joined = '';
     for (let s = 0; s < this.segState.length; s++) {

@@ -39,8 +39,21 @@ const A_NOT_A = /([\u4e00-\u9fff])[不没]\1|请问/;
 // Irrealis: conditions (如果, 要是 — at the start), wishes and speculation (希望, 可能 — anywhere).
 const HYPOTHETICAL = /^(如果|假如|要是|万一|假设|倘若|建议)|希望|但愿|可能|也许|或许|估计|应该会/;
 
-function isQuestion(t: string, endsWithQuestion: boolean): boolean {
-  if (A_NOT_A.test(t)) return true;
+// Characters without which a regex above cannot match (flags per code unit): a clause holding none
+// of them skips that regex. A_NOT_A needs 不, 没 or 请; HYPOTHETICAL the first character of one of
+// its words.
+const NEEDS_A_NOT_A = 1;
+const NEEDS_HYPOTHETICAL = 2;
+const NEEDS_CONCESSIVE = 4;
+const GATE = new Uint8Array(0x10000);
+function flag(table: Uint8Array, c: number, f: number): void {
+  table[c] = (table[c] as number) | f;
+}
+for (const ch of '不没请') flag(GATE, ch.charCodeAt(0), NEEDS_A_NOT_A);
+for (const ch of '如假要万倘建希但可也或估应') flag(GATE, ch.charCodeAt(0), NEEDS_HYPOTHETICAL);
+
+function isQuestion(t: string, endsWithQuestion: boolean, gate: number): boolean {
+  if ((gate & NEEDS_A_NOT_A) !== 0 && A_NOT_A.test(t)) return true;
   // Cheap checks first: the tail regex only runs on clauses that end like a question.
   if (!endsWithQuestion && !QUESTION_PARTICLES.has(t.charCodeAt(t.length - 1))) return false;
   return QUESTION_TAIL.test(endsWithQuestion ? `${t}?` : t);
@@ -55,12 +68,47 @@ export class ClauseSplitter {
   private readonly contrastFirst = new Uint8Array(0x10000);
 
   private readonly concessive: readonly string[];
+  /** GATE plus the first characters of the concessive words. */
+  private readonly gate = GATE.slice();
 
   constructor(contrastWords: readonly string[] = DEFAULT_CONTRAST_WORDS, concessiveWords: readonly string[] = DEFAULT_CONCESSIVE_WORDS) {
     // Longest first so 但是 wins over 但.
     this.contrast = [...new Set(contrastWords)].filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
     this.concessive = concessiveWords.filter((w) => w.length > 0);
     for (const w of this.contrast) this.contrastFirst[w.charCodeAt(0)] = 1;
+    for (const w of this.concessive) flag(this.gate, w.charCodeAt(0), NEEDS_CONCESSIVE);
+  }
+
+  /** The clause [start, end) trimmed of spaces, or nothing when it is empty. */
+  private clause(clauses: Clause[], text: string, start: number, end: number, contrast: boolean, endsWithQuestion: boolean): void {
+    let s = start;
+    let e = end;
+    while (s < e && text.charCodeAt(s) === 0x20) s++;
+    while (e > s && text.charCodeAt(e - 1) === 0x20) e--;
+    if (e <= s) return;
+    const gates = this.gate;
+    let gate = 0;
+    for (let i = s; i < e; i++) gate |= gates[text.charCodeAt(i)] as number;
+    const t = text.slice(s, e);
+    let concessive = false;
+    if ((gate & NEEDS_CONCESSIVE) !== 0) {
+      for (const w of this.concessive) {
+        if (t.includes(w)) {
+          concessive = true;
+          break;
+        }
+      }
+    }
+    clauses.push({
+      text: t,
+      start: s,
+      end: e,
+      index: clauses.length,
+      contrast,
+      question: isQuestion(t, endsWithQuestion, gate),
+      hypothetical: (gate & NEEDS_HYPOTHETICAL) !== 0 && HYPOTHETICAL.test(t),
+      concessive,
+    });
   }
 
   split(text: string): Clause[] {
@@ -68,24 +116,7 @@ export class ClauseSplitter {
     let start = 0;
     let contrast = false;
     const push = (end: number, endsWithQuestion: boolean, nextContrast: boolean): void => {
-      // Trim spaces at both ends of the clause.
-      let s = start;
-      let e = end;
-      while (s < e && text.charCodeAt(s) === 0x20) s++;
-      while (e > s && text.charCodeAt(e - 1) === 0x20) e--;
-      if (e > s) {
-        const t = text.slice(s, e);
-        clauses.push({
-          text: t,
-          start: s,
-          end: e,
-          index: clauses.length,
-          contrast,
-          question: isQuestion(t, endsWithQuestion),
-          hypothetical: HYPOTHETICAL.test(t),
-          concessive: this.concessive.some((w) => t.includes(w)),
-        });
-      }
+      this.clause(clauses, text, start, end, contrast, endsWithQuestion);
       contrast = nextContrast;
     };
     const n = text.length;

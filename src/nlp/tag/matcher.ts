@@ -23,6 +23,24 @@ function fold(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c + 32 : c;
 }
 
+interface FlatTrie<T> {
+  /** Child of the root per code unit, −1 = none. */
+  rootChild: Int32Array;
+  /** Value per node id (undefined: no term ends there). */
+  values: (T | undefined)[];
+  /** 1 when the node has children. */
+  hasNext: Uint8Array;
+  /** Edge table (open addressing, linear probing): parent id (−1 = empty slot), code unit, child id. */
+  keyNode: Int32Array;
+  keyChar: Int32Array;
+  child: Int32Array;
+  mask: number;
+}
+
+function slot(node: number, c: number, mask: number): number {
+  return (Math.imul(node, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) & mask;
+}
+
 export class TermTrie<T> {
   private readonly root: TrieNode<T> = { next: null, value: undefined };
   /** The root's children by code unit: one array load rejects the (many) positions no term starts at. */
@@ -31,7 +49,10 @@ export class TermTrie<T> {
   private readonly scratchVals: T[] = [];
   private readonly scratchStarts: number[] = [];
   private readonly scratchCounts: number[] = [];
+  private occupied = new Uint8Array(256);
   private size = 0;
+  /** The trie as flat arrays (built on first search after an add): see `compile`. */
+  private flat: FlatTrie<T> | null = null;
 
   /** Adds a term; returns false (and keeps the first value) when the term is already present. */
   add(term: string, value: T): boolean {
@@ -51,7 +72,47 @@ export class TermTrie<T> {
     if (node.value !== undefined) return false;
     node.value = value;
     this.size++;
+    this.flat = null;
     return true;
+  }
+
+  /**
+   * Numbers the nodes (root = 0) and puts every edge in one open-addressing table keyed by
+   * (node, code unit): a step is a multiply, a mask and typed-array loads instead of a Map lookup.
+   */
+  private compile(): FlatTrie<T> {
+    const rootChild = new Int32Array(0x10000).fill(-1);
+    const values: (T | undefined)[] = [undefined];
+    const hasNext: number[] = [this.root.next === null ? 0 : 1];
+    const edges: [number, number, number][] = [];
+    const queue: [TrieNode<T>, number][] = [[this.root, 0]];
+    for (let q = 0; q < queue.length; q++) {
+      const [node, id] = queue[q] as [TrieNode<T>, number];
+      if (node.next === null) continue;
+      for (const [c, child] of node.next) {
+        const cid = values.length;
+        values.push(child.value);
+        hasNext.push(child.next === null ? 0 : 1);
+        if (id === 0) rootChild[c] = cid;
+        else edges.push([id, c, cid]);
+        queue.push([child, cid]);
+      }
+    }
+    let size = 16;
+    while (size < edges.length * 2) size *= 2;
+    const mask = size - 1;
+    const keyNode = new Int32Array(size).fill(-1);
+    const keyChar = new Int32Array(size);
+    const child = new Int32Array(size);
+    for (const [id, c, cid] of edges) {
+      let h = slot(id, c, mask);
+      while (keyNode[h] !== -1) h = (h + 1) & mask;
+      keyNode[h] = id;
+      keyChar[h] = c;
+      child[h] = cid;
+    }
+    this.flat = { rootChild, values, hasNext: Uint8Array.from(hasNext), keyNode, keyChar, child, mask };
+    return this.flat;
   }
 
   get count(): number {
@@ -105,6 +166,7 @@ export class TermTrie<T> {
       const counts = this.scratchCounts;
       const ends = this.scratchEnds;
       const vals = this.scratchVals;
+      const { rootChild, values, hasNext, keyNode, keyChar, child, mask } = this.flat ?? this.compile();
       let np = 0;
       let ne = 0;
       for (let i = from; i < to; i++) {
@@ -116,22 +178,30 @@ export class TermTrie<T> {
             continue;
           }
         }
-        let node: TrieNode<T> | undefined = this.rootIndex[fold(c)];
-        if (node === undefined) continue;
+        let node = rootChild[fold(c)] as number;
+        if (node < 0) continue;
         const first = ne;
-        if (node.value !== undefined) {
+        let v = values[node];
+        if (v !== undefined) {
           ends[ne] = i + 1;
-          vals[ne] = node.value;
+          vals[ne] = v;
           ne++;
         }
-        for (let j = i + 1; j < to; j++) {
-          const next: Map<number, TrieNode<T>> | null = node.next;
-          if (next === null) break;
-          node = next.get(fold(text.charCodeAt(j)));
-          if (node === undefined) break;
-          if (node.value !== undefined) {
+        for (let j = i + 1; j < to && hasNext[node] === 1; j++) {
+          // The edge (node, c) in the open-addressing table, or none.
+          const cj = fold(text.charCodeAt(j));
+          let h = slot(node, cj, mask);
+          let k = keyNode[h] as number;
+          while (k !== -1 && (k !== node || keyChar[h] !== cj)) {
+            h = (h + 1) & mask;
+            k = keyNode[h] as number;
+          }
+          if (k === -1) break;
+          node = child[h] as number;
+          v = values[node];
+          if (v !== undefined) {
             ends[ne] = j + 1;
-            vals[ne] = node.value;
+            vals[ne] = v;
             ne++;
           }
         }
@@ -166,23 +236,36 @@ export class TermTrie<T> {
       }
     }
     if (disjoint) return candidates;
-    const byLength = [...candidates].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    // Longest first, ties by start (starts are distinct: one candidate per position), each taken
+    // when its characters are still free; then back in start order. Lengths are few, so the order
+    // is walked length by length instead of sorting.
+    let maxLen = 0;
+    for (const m of candidates) if (m.end - m.start > maxLen) maxLen = m.end - m.start;
     // Occupied characters in a bitmap: linear in the text, however many candidates overlap.
-    const occupied = new Uint8Array(to - from);
-    const taken: Match<T>[] = [];
-    for (const m of byLength) {
-      let free = true;
-      for (let i = m.start; i < m.end; i++) {
-        if (occupied[i - from] === 1) {
-          free = false;
-          break;
+    const span = to - from;
+    if (this.occupied.length < span) this.occupied = new Uint8Array(Math.max(span, 2 * this.occupied.length));
+    const occupied = this.occupied;
+    occupied.fill(0, 0, span);
+    const taken = new Uint8Array(candidates.length);
+    for (let len = maxLen; len >= 1; len--) {
+      for (let k = 0; k < candidates.length; k++) {
+        const m = candidates[k] as Match<T>;
+        if (m.end - m.start !== len) continue;
+        let free = true;
+        for (let i = m.start; i < m.end; i++) {
+          if (occupied[i - from] === 1) {
+            free = false;
+            break;
+          }
         }
+        if (!free) continue;
+        occupied.fill(1, m.start - from, m.end - from);
+        taken[k] = 1;
       }
-      if (!free) continue;
-      occupied.fill(1, m.start - from, m.end - from);
-      taken.push(m);
     }
-    return taken.sort((a, b) => a.start - b.start);
+    const out: Match<T>[] = [];
+    for (let k = 0; k < candidates.length; k++) if (taken[k] === 1) out.push(candidates[k] as Match<T>);
+    return out;
   }
 }
 
