@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { QueryFormat } from '../sink.js';
 import type { SqlExecutor } from '../sql/executor.js';
@@ -76,6 +77,18 @@ export class ClickHouseExecutor implements SqlExecutor {
   async insert(table: string, rows: readonly object[], signal?: AbortSignal): Promise<void> {
     if (rows.length === 0) return;
     await this.#client.insert({ table, values: rows as object[], format: 'JSONEachRow', ...(signal ? { abort_signal: signal } : {}) });
+  }
+
+  async insertTsv(table: string, columns: readonly string[], payload: string, signal?: AbortSignal): Promise<void> {
+    if (payload === '') return;
+    // A raw format goes as a stream; the client names the columns in the INSERT (18.16 accepts it).
+    await this.#client.insert({
+      table,
+      values: Readable.from([Buffer.from(payload, 'utf8')], { objectMode: false }),
+      format: 'TabSeparated',
+      columns: columns as [string, ...string[]],
+      ...(signal ? { abort_signal: signal } : {}),
+    });
   }
 
   async close(): Promise<void> {

@@ -15,5 +15,10 @@ export interface SqlExecutor {
   text(sql: string, format: QueryFormat, signal?: AbortSignal): Promise<string>;
   /** Inserts rows as JSONEachRow into `table` of the current database. */
   insert(table: string, rows: readonly object[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Inserts pre-encoded TabSeparated text (one row per line, newline-terminated, escaped as
+   * rows.ts does) into `columns` of `table`: the write path's bulk format (docs/performance.md).
+   */
+  insertTsv(table: string, columns: readonly string[], payload: string, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

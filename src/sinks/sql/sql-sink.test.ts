@@ -58,6 +58,15 @@ class FakeExecutor implements SqlExecutor {
     return Promise.resolve();
   }
 
+  insertTsv(table: string, _columns: readonly string[], payload: string): Promise<void> {
+    // The first field of each line is the event id.
+    const rows = payload
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => ({ event_id: l.slice(0, l.indexOf('\t')) }));
+    return this.insert(table, rows);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

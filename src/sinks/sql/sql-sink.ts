@@ -9,7 +9,7 @@ import type { QueryFormat, RunAccounting, Sink, SinkHealth, WriteResult } from '
 import { isDataRejection, toSinkError } from './errors.js';
 import type { SqlExecutor } from './executor.js';
 import { migrate, type AppliedMigration } from './migrations.js';
-import { codeFrameRows, deadLetterRow, mapEvent, runRow, type MappedEvent, type RowMappingOptions } from './rows.js';
+import { codeFrameRows, deadLetterRow, EVENT_COLUMNS, eventTsv, mapEvent, runRow, VERBATIM_COLUMNS, verbatimTsv, type MappedEvent, type RowMappingOptions } from './rows.js';
 import { hasFeature, parseVersion, type Version } from './version.js';
 import { syncViews, type ViewParams } from './views.js';
 
@@ -181,12 +181,17 @@ export class SqlSink implements Sink {
             chunk.map((m) => m.eventId),
             signal,
           );
-          const fresh = chunk.filter((m) => !existing.has(m.eventId));
-          const verbatims = fresh.flatMap((m) => m.verbatims);
+          const fresh = existing.size === 0 ? chunk : chunk.filter((m) => !existing.has(m.eventId));
+          let verbatims = '';
+          let rows = '';
+          for (const m of fresh) {
+            rows += eventTsv(m.event);
+            for (const v of m.verbatims) verbatims += verbatimTsv(v);
+          }
           // Verbatims first: they are deduplicated by (code, day, event_id) on merge, and writing them
           // before the ledger row means a crash in between loses none of them on the redelivery.
-          if (verbatims.length > 0) await ex.insert('verbatims', verbatims, signal);
-          if (fresh.length > 0) await ex.insert('events', fresh.map((m) => m.event), signal);
+          if (verbatims !== '') await ex.insertTsv('verbatims', VERBATIM_COLUMNS, verbatims, signal);
+          if (rows !== '') await ex.insertTsv('events', EVENT_COLUMNS, rows, signal);
           return { fresh, duplicates: chunk.length - fresh.length };
         },
         signal,
