@@ -257,6 +257,8 @@ export class SentimentScorer {
     hits: readonly RawHit[],
     cues: readonly Match<Cue>[],
   ): { hits: ScoredHit[]; clauseScore: number } {
+    // Nothing to read (a third of all clauses): the result below would be empty and 0 too.
+    if (hits.length === 0 && cues.length === 0) return { hits: [], clauseScore: 0 };
     const o = this.options;
     // Merge hits and cues by position.
     type Item = { start: number; end: number; hit?: RawHit; cue?: Cue };
