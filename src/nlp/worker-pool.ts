@@ -4,8 +4,11 @@
  * stage is pure, so results are the same as in-process, in the same order per batch.
  *
  * Callers get parallelism by keeping several batches in flight (e.g. one per partition, or
- * `processAll` below). Cost per event on top of the stage: one structured clone each way
- * (measured in docs/performance.md).
+ * `processAll` below). Only the texts (and ids, for error messages) go to a thread: the stage reads
+ * nothing else of the envelope. Results come back encoded (worker-pool-codec.ts: one transferred
+ * Float64Array and the varying strings) and are rebuilt into EnrichedEvents here, because
+ * structured-cloning EnrichedEvents cost the main thread about as much as the analysis (measured
+ * in docs/performance.md).
  *
  * Under tsx/vitest the thread's .ts entry is started through tsx's loader (a worker thread does
  * not inherit the parent's module hooks on Node 20); from dist/ it is plain .js.
@@ -17,9 +20,10 @@ import type { EnrichedEvent } from '../core/enriched-event.js';
 import type { FeedbackEvent } from '../core/feedback-event.js';
 import { StageError } from '../core/errors.js';
 import type { NlpStageOptions } from './stage.js';
+import { BatchDecoder, type EncodedBatch, type ThreadOutcome } from './worker-pool-codec.js';
 
 /** What the thread answers per event: the stage's outputs, or why it failed. */
-export type WorkerOutcome = { ok: true; out: EnrichedEvent[] } | { ok: false; message: string; code: string };
+export type WorkerOutcome = ThreadOutcome;
 
 /** Per event: the stage's outputs (0 = filtered), or the error to dead-letter it with. */
 export type PoolOutcome = { ok: true; out: EnrichedEvent[] } | { ok: false; error: StageError };
@@ -32,6 +36,7 @@ export interface NlpWorkerPoolOptions {
 }
 
 interface Pending {
+  events: FeedbackEvent[];
   resolve(outcomes: PoolOutcome[]): void;
   reject(err: unknown): void;
 }
@@ -40,6 +45,7 @@ interface Slot {
   worker: Worker;
   inFlight: number;
   pending: Map<number, Pending>;
+  decoder: BatchDecoder;
 }
 
 const STAGE_NAME = 'analyze_feedback';
@@ -82,15 +88,16 @@ export class NlpWorkerPool {
     const n = options.workers ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers: expected a positive integer, got ${n}`);
     const workers = Array.from({ length: n }, () => startThread({ options: options.stage ?? {} }));
+    let decoders: BatchDecoder[];
     try {
-      await Promise.all(
+      decoders = await Promise.all(
         workers.map(
           (w) =>
-            new Promise<void>((resolve, reject) => {
-              const onMessage = (m: { type: string; message?: string }): void => {
+            new Promise<BatchDecoder>((resolve, reject) => {
+              const onMessage = (m: { type: string; message?: string; codeFrame?: EnrichedEvent['nlp']['codeFrame'] }): void => {
                 w.off('error', onError);
                 w.off('message', onMessage);
-                if (m.type === 'ready') resolve();
+                if (m.type === 'ready' && m.codeFrame) resolve(new BatchDecoder(m.codeFrame));
                 else reject(new StageError(STAGE_NAME, `NLP worker failed to start: ${m.message ?? m.type}.`, { code: 'WORKER_INIT' }));
               };
               const onError = (err: Error): void => reject(new StageError(STAGE_NAME, `NLP worker failed to start: ${err.message}.`, { code: 'WORKER_INIT', cause: err }));
@@ -103,20 +110,25 @@ export class NlpWorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw err;
     }
-    const pool = new NlpWorkerPool(workers.map((worker) => ({ worker, inFlight: 0, pending: new Map() })));
+    const pool = new NlpWorkerPool(workers.map((worker, i) => ({ worker, inFlight: 0, pending: new Map(), decoder: decoders[i] as BatchDecoder })));
     for (const slot of pool.slots) pool.listen(slot);
     return pool;
   }
 
   private listen(slot: Slot): void {
-    slot.worker.on('message', (m: { type: 'result'; id: number; outcomes: WorkerOutcome[] }) => {
+    slot.worker.on('message', (m: { type: 'result'; id: number; batch?: EncodedBatch; outcomes?: WorkerOutcome[] }) => {
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
       slot.inFlight--;
-      p.resolve(
-        m.outcomes.map((o): PoolOutcome => (o.ok ? o : { ok: false, error: new StageError(STAGE_NAME, `NLP stage failed: ${o.message}`, { code: o.code }) })),
-      );
+      let outcomes: WorkerOutcome[];
+      try {
+        outcomes = m.batch ? slot.decoder.decode(m.batch, p.events) : (m.outcomes ?? []);
+      } catch (err) {
+        p.reject(err);
+        return;
+      }
+      p.resolve(outcomes.map((o): PoolOutcome => (o.ok ? o : { ok: false, error: new StageError(STAGE_NAME, `NLP stage failed: ${o.message}`, { code: o.code }) })));
     });
     const fail = (err: Error): void => {
       this.failure ??= err;
@@ -139,9 +151,15 @@ export class NlpWorkerPool {
     for (const s of this.slots) if (s.inFlight < slot.inFlight) slot = s;
     const id = this.nextId++;
     slot.inFlight++;
+    const ids: string[] = [];
+    const texts: string[] = [];
+    for (const e of events) {
+      ids.push(e.id);
+      texts.push(e.text);
+    }
     return new Promise<PoolOutcome[]>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ type: 'batch', id, events });
+      slot.pending.set(id, { events, resolve, reject });
+      slot.worker.postMessage({ type: 'batch', id, ids, texts });
     });
   }
 
