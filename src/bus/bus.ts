@@ -8,6 +8,13 @@ export interface BusRecord {
   key: string;
   value: Buffer;
   headers?: Record<string, string>;
+  /**
+   * In-process only: the value already decoded and validated by a publisher in the same process
+   * (the replay sets the FeedbackEvent its connector validated). The memory bus hands it to the
+   * consumer, which then skips decoding and validating `value` again; Kafka sends key, value and
+   * headers only, so a record from another process never carries it.
+   */
+  decoded?: unknown;
 }
 
 export interface ConsumedRecord extends BusRecord {
@@ -36,6 +43,12 @@ export interface SubscribeOptions {
   group: string;
   /** Upper bound on records handed to one handler call. */
   maxBatchRecords?: number;
+  /**
+   * Batches of different partitions handled at the same time (default 1; Kafka: the config's
+   * consumer.partitionsConsumedConcurrently when unset). Batches of one partition are always
+   * handled in order, one at a time.
+   */
+  concurrency?: number;
   /** Start from the earliest offset when the group has no committed offset (default true). */
   fromBeginning?: boolean;
   /**

@@ -191,27 +191,38 @@ class MemorySubscription {
   }
 
   async #run(): Promise<void> {
-    const max = this.options.maxBatchRecords ?? 500;
+    const lanes = Math.max(1, this.options.concurrency ?? 1);
     // A partition whose handler failed waits a little before redelivery, so one poison batch
-    // cannot spin the loop; other partitions go on.
+    // cannot spin the loop; other partitions go on. A partition being handled is skipped by the
+    // other lanes: one partition's batches stay in order.
     const backoff = new Map<string, number>();
-    while (this.#running) {
-      const now = Date.now();
-      const skip = new Set([...backoff].filter(([, until]) => until > now).map(([k]) => k));
-      const batch = this.bus.nextBatch(this.options.group, this.options.topics, max, skip);
-      if (!batch) {
-        await sleep(this.pollIntervalMs).catch(() => undefined);
-        continue;
+    const busy = new Set<string>();
+    const lane = async (): Promise<void> => {
+      const max = this.options.maxBatchRecords ?? 500;
+      while (this.#running) {
+        const now = Date.now();
+        const skip = new Set(busy);
+        for (const [k, until] of backoff) if (until > now) skip.add(k);
+        const batch = this.bus.nextBatch(this.options.group, this.options.topics, max, skip);
+        if (!batch) {
+          await sleep(this.pollIntervalMs).catch(() => undefined);
+          continue;
+        }
+        const key = `${batch.topic}/${batch.partition}`;
+        busy.add(key);
+        try {
+          await this.options.handler(batch, this.#abort.signal);
+          this.bus.commit(this.options.group, batch);
+          backoff.delete(key);
+        } catch (err) {
+          this.options.onHandlerError?.(err, batch);
+          backoff.set(key, Date.now() + 100);
+        } finally {
+          busy.delete(key);
+        }
       }
-      try {
-        await this.options.handler(batch, this.#abort.signal);
-        this.bus.commit(this.options.group, batch);
-        backoff.delete(`${batch.topic}/${batch.partition}`);
-      } catch (err) {
-        this.options.onHandlerError?.(err, batch);
-        backoff.set(`${batch.topic}/${batch.partition}`, Date.now() + 100);
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { FeedbackEventSchema, type Channel } from '../core/feedback-event.js';
+import { FeedbackEventSchema, type Channel, type FeedbackEvent } from '../core/feedback-event.js';
 import { deadLetterFrom, type DeadLetter } from '../core/dead-letter.js';
 import type { EnrichedEvent } from '../core/enriched-event.js';
 import { StageError, ValidationError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import type { Bus, ConsumedBatch, ConsumedRecord } from '../bus/bus.js';
 // Plain header helpers (no kafkajs): one DLQ header format for every bus.
 import { deadLetterHeaders } from '../bus/kafka/dead-letter-headers.js';
 import type { NlpStage } from '../nlp/stage.js';
+import { SinkBatcher } from '../sinks/batcher.js';
 import type { Sink } from '../sinks/sink.js';
 import type { RunCounters } from './accounting.js';
 
@@ -28,6 +29,34 @@ export interface BatchProcessorDeps {
   refine?: (events: EnrichedEvent[]) => Promise<EnrichedEvent[]>;
   maxRecordBytes?: number;
   retryPolicy?: Partial<RetryPolicy>;
+  /**
+   * The group-commit writer in front of the sink (`createSinkWriter`; one is made when unset):
+   * batches handled at the same time (SubscribeOptions.concurrency) share inserts, and one
+   * batch's NLP runs while another's insert is in flight. It counts written, duplicates and
+   * mentions once per write.
+   */
+  writer?: SinkBatcher;
+  /** Largest write of the writer made when `writer` is unset (default 5,000 events). */
+  maxWriteEvents?: number;
+}
+
+/**
+ * The group-commit writer for createBatchProcessor: one write at a time, started as soon as the
+ * store is idle, holding everything that arrived meanwhile (up to `maxEvents`). Counts written,
+ * duplicates and mentions once per durable write.
+ */
+export function createSinkWriter(o: { sink: Sink; counters: RunCounters; logger: Logger; metrics: PipelineMetrics; maxEvents: number; maxPendingEvents?: number }): SinkBatcher {
+  return new SinkBatcher(
+    o.sink,
+    { maxEvents: o.maxEvents, maxWaitMs: 1000, maxPendingEvents: Math.max(o.maxEvents, o.maxPendingEvents ?? o.maxEvents * 4), whenIdle: true },
+    o.logger,
+    (result, events) => {
+      o.counters.written += result.written;
+      o.counters.duplicates += result.duplicates;
+      o.counters.mentions += result.mentions;
+      o.metrics.batchSize.observe({ component: 'sink' }, events);
+    },
+  );
 }
 
 /** Writes dead letters durably: to the store, and to the DLQ topic when one is configured. */
@@ -61,6 +90,7 @@ function recordPosition(r: ConsumedRecord): string {
 export function createBatchProcessor(deps: BatchProcessorDeps): (batch: ConsumedBatch, signal: AbortSignal) => Promise<void> {
   const maxBytes = deps.maxRecordBytes ?? 1_048_576;
   const { metrics } = deps;
+  const writer = deps.writer ?? createSinkWriter({ sink: deps.sink, counters: deps.counters, logger: deps.logger, metrics, maxEvents: deps.maxWriteEvents ?? 5000 });
   return async (batch, signal) => {
     const letters: DeadLetter[] = [];
     let enriched: EnrichedEvent[] = [];
@@ -72,41 +102,49 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
         dead('bus', new ValidationError(`Record is ${r.value.length} bytes; the limit is ${maxBytes}.`, { code: 'TOO_LARGE' }), r);
         continue;
       }
-      let raw: unknown;
-      try {
-        raw = JSON.parse(r.value.toString('utf8'));
-      } catch (err) {
-        dead('validate', new ValidationError('Record is not JSON.', { code: 'BAD_JSON', cause: err }), r);
-        continue;
+      let event: FeedbackEvent;
+      if (r.decoded !== undefined) {
+        // Published in this process from a connector outcome, validated a moment ago (bus.ts).
+        event = r.decoded as FeedbackEvent;
+      } else {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(r.value.toString('utf8'));
+        } catch (err) {
+          dead('validate', new ValidationError('Record is not JSON.', { code: 'BAD_JSON', cause: err }), r);
+          continue;
+        }
+        const parsed = FeedbackEventSchema.safeParse(raw);
+        if (!parsed.success) {
+          dead('validate', new ValidationError(`Not a FeedbackEvent: ${formatZodIssues(parsed.error)}.`, { code: 'SCHEMA_INVALID' }), r);
+          continue;
+        }
+        event = parsed.data;
       }
-      const parsed = FeedbackEventSchema.safeParse(raw);
-      if (!parsed.success) {
-        dead('validate', new ValidationError(`Not a FeedbackEvent: ${formatZodIssues(parsed.error)}.`, { code: 'SCHEMA_INVALID' }), r);
-        continue;
-      }
-      metrics.received.inc({ component: 'nlp', channel: parsed.data.channel });
+      metrics.received.inc({ component: 'nlp', channel: event.channel });
       try {
-        enriched.push(...deps.stage.process(parsed.data));
+        const out = deps.stage.process(event);
+        for (const e of out) enriched.push(e);
       } catch (err) {
-        dead('nlp', err instanceof StageError ? err : new StageError(deps.stage.name, `NLP stage failed: ${(err as Error).message}`, { cause: err }), r, parsed.data.channel, parsed.data.id);
+        dead('nlp', err instanceof StageError ? err : new StageError(deps.stage.name, `NLP stage failed: ${(err as Error).message}`, { cause: err }), r, event.channel, event.id);
       }
     }
     if (deps.refine && enriched.length > 0) enriched = await deps.refine(enriched);
 
-    let written = 0;
-    let duplicates = 0;
-    let mentions = 0;
+    let stored = 0;
     if (enriched.length > 0) {
       const started = performance.now();
-      const result = await retry(() => deps.sink.writeBatch(enriched, signal), {
+      // Written, duplicates and mentions are counted by the writer once per write; this batch's
+      // share is what the invariant needs: every event the store took, new or already there.
+      const { rejected } = await retry(() => writer.write(enriched), {
         policy: deps.retryPolicy,
         signal,
         onRetry: (err, attempt, delayMs) => deps.logger.warn({ err, attempt, delayMs, sink: deps.sink.name }, 'Sink write failed; retrying.'),
       });
       metrics.sinkLatency.observe({ sink: deps.sink.name }, (performance.now() - started) / 1000);
-      metrics.batchSize.observe({ component: 'sink' }, enriched.length);
+      stored = enriched.length - rejected.length;
       const byId = new Map(enriched.map((e) => [e.event.id, e]));
-      for (const rej of result.rejected) {
+      for (const rej of rejected) {
         const e = byId.get(rej.eventId);
         letters.push(
           deadLetterFrom({
@@ -120,18 +158,12 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
           }),
         );
       }
-      written = result.written;
-      duplicates = result.duplicates;
-      mentions = result.mentions;
     }
     await writeDeadLetters(deps, letters, signal);
 
     // Counted only now that everything is durable: a failed batch is redelivered and counted once.
     const c = deps.counters;
-    c.processed += written + duplicates;
-    c.written += written;
-    c.duplicates += duplicates;
-    c.mentions += mentions;
+    c.processed += stored;
     c.deadLettered += letters.length;
     for (const l of letters) {
       c.deadLetterCodes.set(l.code, (c.deadLetterCodes.get(l.code) ?? 0) + 1);

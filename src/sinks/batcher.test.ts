@@ -88,4 +88,45 @@ describe('SinkBatcher', () => {
     await expect(b.add(makeMixedEvents(1, 'after'))).rejects.toBeInstanceOf(ConnectionError);
     expect(acked).toBe(false);
   });
+
+  it('group commit: writes at once when idle and gathers what arrives during a write into the next one', async () => {
+    const sink = new FakeSink();
+    const sizes: number[] = [];
+    let release: (() => void) | undefined;
+    const write = sink.writeBatch.bind(sink);
+    sink.writeBatch = async (events) => {
+      sizes.push(events.length);
+      await new Promise<void>((r) => (release = r));
+      return write(events);
+    };
+    const b = new SinkBatcher(sink, { maxEvents: 100, maxWaitMs: 60_000, maxPendingEvents: 1000, whenIdle: true });
+    const events = makeMixedEvents(12, 'gc');
+    sink.rejectIds.add(events[7]!.event.id);
+    const first = b.write(events.slice(0, 3));
+    while (sizes.length === 0) await new Promise((r) => setTimeout(r, 1));
+    // Three more pieces while the first write is in flight: they share the second write.
+    const later = [b.write(events.slice(3, 6)), b.write(events.slice(6, 9)), b.write(events.slice(9))];
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sizes).toEqual([3]);
+    release?.();
+    await first;
+    while (sizes.length < 2) await new Promise((r) => setTimeout(r, 1));
+    release?.();
+    const outcomes = await Promise.all(later);
+    expect(sizes).toEqual([3, 9]);
+    expect(outcomes.map((o) => o.rejected.map((r) => r.eventId))).toEqual([[], [events[7]!.event.id], []]);
+    expect(sink.events.size).toBe(11);
+    await b.close();
+  });
+
+  it('write(): a failed write rejects its pieces alone and the batcher goes on', async () => {
+    const sink = new FakeSink();
+    sink.failNextWrites = 1;
+    const b = new SinkBatcher(sink, { maxEvents: 10, maxWaitMs: 60_000, maxPendingEvents: 20, whenIdle: true });
+    await expect(b.write(makeMixedEvents(2, 'f1'))).rejects.toBeInstanceOf(ConnectionError);
+    const again = await b.write(makeMixedEvents(2, 'f2'));
+    expect(again.rejected).toEqual([]);
+    expect(sink.events.size).toBe(2);
+    await b.close();
+  });
 });

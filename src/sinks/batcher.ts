@@ -3,51 +3,79 @@ import type { Logger } from '../core/logger.js';
 import type { Sink, WriteResult } from './sink.js';
 
 export interface SinkBatcherOptions {
-  /** Flush when this many events are buffered. */
+  /** Flush when this many events are buffered; no write holds more (a larger piece goes alone). */
   maxEvents: number;
   /** Flush this long after the first event entered an empty buffer, however few there are. */
   maxWaitMs: number;
-  /** Buffered plus in-flight events; add() waits beyond it (back-pressure on the consumer). */
+  /** Buffered plus in-flight events; add() and write() wait beyond it (back-pressure on the consumer). */
   maxPendingEvents: number;
+  /**
+   * Group commit: write as soon as the store is idle, and gather what arrives during a write into
+   * the next one. Concurrent callers then share inserts (larger, fewer parts) without waiting for
+   * `maxWaitMs` when the load is light. Off: only size, time and flush() start a write.
+   */
+  whenIdle: boolean;
 }
 
-export const DEFAULT_BATCHER_OPTIONS: SinkBatcherOptions = { maxEvents: 1000, maxWaitMs: 1000, maxPendingEvents: 10_000 };
+export const DEFAULT_BATCHER_OPTIONS: SinkBatcherOptions = { maxEvents: 1000, maxWaitMs: 1000, maxPendingEvents: 10_000, whenIdle: false };
+
+/** What one piece (one add() or write()) got from the write that held it. */
+export interface PieceOutcome {
+  /** This piece's records the store refused permanently; the caller dead-letters them. */
+  rejected: WriteResult['rejected'];
+  /** The whole write's result (it may hold other pieces too). */
+  result: WriteResult;
+}
 
 /** Called once the events of one add() are durable: the place to ack or commit offsets. */
-export type BatchAck = (outcome: { rejected: WriteResult['rejected']; result: WriteResult }) => void | Promise<void>;
+export type BatchAck = (outcome: PieceOutcome) => void | Promise<void>;
 
 interface Entry {
   events: EnrichedEvent[];
   ack: BatchAck | undefined;
+  /** Set by write(): a failed write rejects this piece alone instead of failing the batcher. */
+  fail?: (err: unknown) => void;
 }
 
 /**
  * Batches by size and by time in front of a Sink, for consumers that receive records in small
  * pieces (the Kafka service): events are written when `maxEvents` are buffered or `maxWaitMs`
- * after the first one, in arrival order, one write at a time. Each add()'s ack runs only after
- * the write that holds its events resolved (durable), so offsets are committed after the store
- * has the data — at-least-once. While the store is down the write blocks (the sink retries), the
- * buffer fills to `maxPendingEvents` and add() waits: memory stays bounded and nothing is dropped.
- * A write that finally fails (retries exhausted) fails the batcher: its acks never run, so the
+ * after the first one (or, with `whenIdle`, whenever the store is idle), in arrival order, one
+ * write at a time. Each piece is acknowledged only after the write that holds it resolved
+ * (durable), so offsets are committed after the store has the data — at-least-once. While the
+ * store is down the write blocks (the sink retries), the buffer fills to `maxPendingEvents` and
+ * callers wait: memory stays bounded and nothing is dropped.
+ *
+ * Failure: a piece given with write() is rejected with the write's error (its caller leaves its
+ * records uncommitted, and the bus delivers them again); the batcher goes on. A write holding a
+ * piece given with add() that finally fails fails the batcher: those acks never run, so the
  * records are redelivered after a restart.
  */
 export class SinkBatcher {
   readonly #sink: Sink;
   readonly #o: SinkBatcherOptions;
   readonly #logger: Logger | undefined;
+  readonly #onWrite: ((result: WriteResult, events: number) => void) | undefined;
   #buffer: Entry[] = [];
   #buffered = 0;
   #inflight = 0;
   #timer: NodeJS.Timeout | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  /** Buffered events are due for writing (size reached, time up, flush() or whenIdle). */
+  #due = false;
+  /** flush() callers are waiting: everything buffered is due until the batcher is idle. */
+  #flushing = 0;
+  #writing: Promise<void> | undefined;
   #failed: unknown;
   #waiters: (() => void)[] = [];
+  #idleWaiters: (() => void)[] = [];
 
-  constructor(sink: Sink, options: Partial<SinkBatcherOptions> = {}, logger?: Logger) {
+  /** `onWrite` sees every write's result once, when it is durable (counters, metrics). */
+  constructor(sink: Sink, options: Partial<SinkBatcherOptions> = {}, logger?: Logger, onWrite?: (result: WriteResult, events: number) => void) {
     this.#sink = sink;
     this.#o = { ...DEFAULT_BATCHER_OPTIONS, ...options };
     if (this.#o.maxPendingEvents < this.#o.maxEvents) throw new RangeError('SinkBatcher: maxPendingEvents must be at least maxEvents.');
     this.#logger = logger;
+    this.#onWrite = onWrite;
   }
 
   /** Events buffered or being written. */
@@ -57,22 +85,34 @@ export class SinkBatcher {
 
   /** Accepts events (waiting while the batcher is full); `ack` runs once they are durable. */
   async add(events: EnrichedEvent[], ack?: BatchAck): Promise<void> {
-    this.#throwIfFailed();
-    // An add larger than the limit is accepted alone once everything before it is written.
-    while (this.pending > 0 && this.pending + events.length > this.#o.maxPendingEvents) {
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-      this.#throwIfFailed();
-    }
-    this.#buffer.push({ events, ack });
-    this.#buffered += events.length;
-    if (this.#buffered >= this.#o.maxEvents) this.#flushSoon();
-    else this.#timer ??= setTimeout(() => this.#flushSoon(), this.#o.maxWaitMs);
+    await this.#admit(events.length);
+    this.#enqueue({ events, ack });
+  }
+
+  /**
+   * Writes events together with whatever else is buffered, and resolves once they are durable
+   * with this piece's outcome; rejects if that write finally fails (the batcher goes on).
+   */
+  async write(events: EnrichedEvent[]): Promise<PieceOutcome> {
+    await this.#admit(events.length);
+    return new Promise<PieceOutcome>((resolve, reject) => {
+      this.#enqueue({ events, ack: resolve, fail: reject });
+    });
   }
 
   /** Writes everything buffered and waits for it (and its acks). */
   async flush(): Promise<void> {
-    this.#flushSoon();
-    await this.#writing;
+    this.#flushing++;
+    try {
+      this.#due = true;
+      this.#pump();
+      while (this.#writing || this.#buffer.length > 0) {
+        if (this.#failed !== undefined) break;
+        await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      }
+    } finally {
+      this.#flushing--;
+    }
     this.#throwIfFailed();
   }
 
@@ -81,14 +121,43 @@ export class SinkBatcher {
     clearTimeout(this.#timer);
   }
 
+  async #admit(n: number): Promise<void> {
+    this.#throwIfFailed();
+    // A piece larger than the limit is accepted alone once everything before it is written.
+    while (this.pending > 0 && this.pending + n > this.#o.maxPendingEvents) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      this.#throwIfFailed();
+    }
+  }
+
+  #enqueue(entry: Entry): void {
+    this.#buffer.push(entry);
+    this.#buffered += entry.events.length;
+    if (this.#o.whenIdle || this.#buffered >= this.#o.maxEvents) {
+      this.#due = true;
+      // Start on the next turn, so that pieces added in the same turn share the write.
+      if (!this.#writing) setImmediate(() => this.#pump());
+    } else {
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#due = true;
+        this.#pump();
+      }, this.#o.maxWaitMs);
+    }
+  }
+
   #throwIfFailed(): void {
     if (this.#failed !== undefined) throw this.#failed;
   }
 
-  #flushSoon(): void {
+  /** Starts the next write when one is due and none is running. */
+  #pump(): void {
+    if (this.#writing || !this.#due || this.#buffer.length === 0 || this.#failed !== undefined) {
+      if (!this.#writing && (this.#buffer.length === 0 || this.#failed !== undefined)) for (const wake of this.#idleWaiters.splice(0)) wake();
+      return;
+    }
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#buffer.length === 0) return;
     const entries: Entry[] = [];
     let n = 0;
     while (this.#buffer.length > 0) {
@@ -100,21 +169,54 @@ export class SinkBatcher {
     }
     this.#buffered -= n;
     this.#inflight += n;
-    this.#writing = this.#writing.then(() => this.#write(entries, n));
-    if (this.#buffer.length > 0) this.#flushSoon();
+    // Still due afterwards: a full buffer, or group commit. Otherwise the next piece starts a timer.
+    this.#due = this.#o.whenIdle || this.#flushing > 0 || this.#buffered >= this.#o.maxEvents;
+    if (!this.#due && this.#buffer.length > 0) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#due = true;
+        this.#pump();
+      }, this.#o.maxWaitMs);
+    }
+    this.#writing = this.#write(entries, n).finally(() => {
+      this.#writing = undefined;
+      this.#pump();
+    });
   }
 
   async #write(entries: Entry[], n: number): Promise<void> {
-    if (this.#failed !== undefined) return;
     try {
-      const result = await this.#sink.writeBatch(entries.flatMap((e) => e.events));
-      for (const e of entries) {
-        const ids = new Set(e.events.map((ev) => ev.event.id));
-        await e.ack?.({ rejected: result.rejected.filter((r) => ids.has(r.eventId)), result });
+      const events = entries.length === 1 ? (entries[0] as Entry).events : entries.flatMap((e) => e.events);
+      let result: WriteResult;
+      try {
+        result = await this.#sink.writeBatch(events);
+      } catch (err) {
+        const poisons = entries.some((e) => !e.fail);
+        if (poisons) {
+          this.#failed = err;
+          this.#logger?.error({ err, events: n }, 'Failed to write a batch; its records stay unacknowledged.');
+        } else {
+          this.#logger?.warn({ err, events: n }, 'Failed to write a batch; its pieces are handed back for redelivery.');
+        }
+        for (const e of entries) e.fail?.(err);
+        return;
       }
-    } catch (err) {
-      this.#failed = err;
-      this.#logger?.error({ err, events: n }, 'Failed to write a batch; its records stay unacknowledged.');
+      this.#onWrite?.(result, n);
+      for (const e of entries) {
+        let rejected: WriteResult['rejected'] = [];
+        if (result.rejected.length > 0) {
+          const ids = new Set(e.events.map((ev) => ev.event.id));
+          rejected = result.rejected.filter((r) => ids.has(r.eventId));
+        }
+        try {
+          await e.ack?.({ rejected, result });
+        } catch (err) {
+          // The data is durable but the ack (an offset commit) failed: as a failed write, the
+          // records stay unacknowledged.
+          this.#failed ??= err;
+          this.#logger?.error({ err }, 'A batch acknowledgement failed; later records stay unacknowledged.');
+        }
+      }
     } finally {
       this.#inflight -= n;
       for (const wake of this.#waiters.splice(0)) wake();

@@ -68,7 +68,13 @@ export const KafkaConsumerConfigSchema = z
     maxBytesPerPartition: z.number().int().min(1024).default(1_048_576).describe('Bytes fetched per partition per request: with maxBytes, bounds the memory of a consumer.'),
     maxBytes: z.number().int().min(1024).default(10_485_760).describe('Bytes fetched per request in all.'),
     maxWaitTimeMs: z.number().int().min(0).default(500).describe('How long the broker may hold a fetch when no data is there (ms).'),
-    partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(1).describe('Partitions whose batches are handled at the same time by one consumer.'),
+    partitionsConsumedConcurrently: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe('Partitions whose batches are handled at the same time by one consumer; their store writes are gathered into shared inserts (group commit).'),
     retryInitialDelayMs: z.number().int().min(1).default(200).describe('First delay before a failed handler call is retried on the same batch (ms); doubles up to retryMaxDelayMs.'),
     retryMaxDelayMs: z.number().int().min(1).default(10_000).describe('Longest delay between handler retries (ms). The batch is retried until it succeeds or the subscription stops.'),
     shutdownTimeoutMs: z.number().int().min(0).default(30_000).describe('On stop, how long the in-flight handler may run before its AbortSignal fires (ms).'),

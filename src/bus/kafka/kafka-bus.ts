@@ -517,7 +517,7 @@ class KafkaSubscription {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: c.partitionsConsumedConcurrently,
+        partitionsConsumedConcurrently: this.#options.concurrency ?? c.partitionsConsumedConcurrently,
         eachBatch: (payload) => this.#eachBatch(payload),
       });
     } catch (err) {
