@@ -1,4 +1,5 @@
 import OpenCC from 'opencc-js';
+import type { DictGroup, Trie } from 'opencc-js';
 import type { NlpResult } from '../../core/enriched-event.js';
 import { applyAutoPhrases } from './auto-phrases.js';
 import { CHAR_HAN, CHAR_HK, CHAR_SIMP, CHAR_TRAD, CHAR_TW, scriptTables } from './script-tables.js';
@@ -30,28 +31,115 @@ function converter(region: 'tw' | 'hk' | null): Converter {
   const from = region === 'tw' ? 'twp' : region === 'hk' ? 'hk' : 'tw';
   const cached = converters.get(from);
   if (cached) return cached;
-  const c: Converter = OpenCC.ConverterFactory(...(OpenCC.Locale.from[from] ?? []), ...(OpenCC.Locale.to.cn ?? []));
+  const groups = [...(OpenCC.Locale.from[from] ?? []), ...(OpenCC.Locale.to.cn ?? [])];
+  const c: Converter = chain(groups) ?? OpenCC.ConverterFactory(...groups);
   converters.set(from, c);
   return c;
+}
+
+/** A dictionary group as ConverterFactory recognises one: every member is a dictionary. */
+function isGroup(g: unknown): g is DictGroup {
+  return (
+    Array.isArray(g) &&
+    g.every(
+      (d) =>
+        (typeof d === 'string' && (d === '' || d.includes(' '))) ||
+        (Array.isArray(d) && (d as unknown[]).every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string')),
+    )
+  );
+}
+
+/**
+ * ConverterFactory(...groups) for groups that are each one dictionary group (what the locale
+ * presets are): one opencc-js Trie per group, applied in turn, with opencc-js's own longest-match
+ * loop (Trie.convert) except that a character no key starts with is passed over without a trie
+ * lookup (most characters of a text: a Traditional text is still mostly characters both scripts
+ * share). Same output; null for anything else (the factory is used then).
+ */
+function chain(groups: readonly unknown[]): Converter | null {
+  if (!groups.every(isGroup)) return null;
+  const steps = (groups as DictGroup[]).map((group) => {
+    const trie = new OpenCC.Trie();
+    trie.loadDictGroup(group);
+    // BMP code points some key starts with (Trie.loadDict's parsing: "key value|key value").
+    const starts = new Uint8Array(0x10000);
+    for (const dict of group) {
+      const keys = typeof dict === 'string' ? dict.split('|').map((e) => e.split(' ')[0] ?? '') : dict.map((p: readonly [string, string]) => p[0]);
+      for (const k of keys) {
+        const cp = k.codePointAt(0);
+        if (cp !== undefined && cp < 0x10000) starts[cp] = 1;
+      }
+    }
+    return { trie, starts };
+  });
+  return (text: string): string => {
+    let out = text;
+    for (const { trie, starts } of steps) out = convertWith(trie, starts, out);
+    return out;
+  };
+}
+
+/** Code units of the code point at `i` (opencc-js: 2 above the BMP). */
+function cpLength(text: string, i: number): number {
+  return (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+}
+
+/** End of an ideographic description sequence at `start` (⿰ + operands), or 0 (opencc-js's rule). */
+function idsEnd(text: string, start: number): number {
+  const cp = text.codePointAt(start) ?? 0;
+  const arity = cp >= 0x2ff0 && cp <= 0x2ff1 ? 2 : cp >= 0x2ff2 && cp <= 0x2ff3 ? 3 : cp >= 0x2ff4 && cp <= 0x2fff ? 2 : 0;
+  if (arity === 0) return 0;
+  let i = start + cpLength(text, start);
+  for (let k = 0; k < arity; k++) {
+    if (i >= text.length) return 0;
+    i = idsEnd(text, i) || i + cpLength(text, i);
+  }
+  return i;
+}
+
+/** Trie.convert of opencc-js, passing over characters no key starts with. */
+function convertWith(trie: Trie, starts: Uint8Array, text: string): string {
+  const n = text.length;
+  let out = '';
+  let run = -1; // start of the unconverted run not yet copied
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // Not a key start, not a surrogate, not an IDS operator: Trie.convert would copy it and move on by one.
+    if (starts[c] === 0 && (c < 0xd800 || c > 0xdfff) && (c < 0x2ff0 || c > 0x2fff)) {
+      if (run < 0) run = i;
+      i++;
+      continue;
+    }
+    const m = trie.matchPrefix(text, i);
+    if (m !== null) {
+      if (run >= 0) {
+        out += text.slice(run, i);
+        run = -1;
+      }
+      out += m.value;
+      i = m.end;
+    } else {
+      if (run < 0) run = i;
+      const e = idsEnd(text, i);
+      i += e > i ? e - i : cpLength(text, i);
+    }
+  }
+  if (run >= 0) out += text.slice(run, n);
+  return out;
 }
 
 // Full-width forms kept as they are: Chinese clause punctuation (，！？；：) reads better and the
 // clause splitter knows both widths. Everything else in U+FF01–FF5E folds to ASCII.
 const KEEP_FULL_WIDTH = new Set([0xff0c, 0xff01, 0xff1f, 0xff1b, 0xff1a]);
 
+// Whitespace below U+3001 by table (one load per character instead of a dozen comparisons).
+const SPACE = new Uint8Array(0x3001);
+for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0xa0, 0x3000, 0x2028, 0x2029, 0x202f, 0x205f]) SPACE[c] = 1;
+for (let c = 0x2000; c <= 0x200b; c++) SPACE[c] = 1;
+
 function isSpace(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0xa0 ||
-    c === 0x3000 ||
-    c === 0xfeff ||
-    (c >= 0x2000 && c <= 0x200b) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f
-  );
+  return c < 0x3001 ? SPACE[c] === 1 : c === 0xfeff;
 }
 
 interface Scan {

@@ -24,8 +24,8 @@ function fold(c: number): number {
 }
 
 interface FlatTrie<T> {
-  /** Child of the root per code unit, −1 = none. */
-  rootChild: Int32Array;
+  /** 1 + child of the root per code unit, 0 = none (16 bits while the trie has < 65,535 nodes: half the cache lines). */
+  rootChild: Uint16Array | Int32Array;
   /** Value per node id (undefined: no term ends there). */
   values: (T | undefined)[];
   /** 1 when the node has children. */
@@ -81,7 +81,7 @@ export class TermTrie<T> {
    * (node, code unit): a step is a multiply, a mask and typed-array loads instead of a Map lookup.
    */
   private compile(): FlatTrie<T> {
-    const rootChild = new Int32Array(0x10000).fill(-1);
+    const rootIds = new Int32Array(0x10000).fill(-1);
     const values: (T | undefined)[] = [undefined];
     const hasNext: number[] = [this.root.next === null ? 0 : 1];
     const edges: [number, number, number][] = [];
@@ -93,7 +93,7 @@ export class TermTrie<T> {
         const cid = values.length;
         values.push(child.value);
         hasNext.push(child.next === null ? 0 : 1);
-        if (id === 0) rootChild[c] = cid;
+        if (id === 0) rootIds[c] = cid;
         else edges.push([id, c, cid]);
         queue.push([child, cid]);
       }
@@ -111,6 +111,8 @@ export class TermTrie<T> {
       keyChar[h] = c;
       child[h] = cid;
     }
+    const rootChild = values.length < 0xffff ? new Uint16Array(0x10000) : new Int32Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) rootChild[c] = (rootIds[c] as number) + 1;
     this.flat = { rootChild, values, hasNext: Uint8Array.from(hasNext), keyNode, keyChar, child, mask };
     return this.flat;
   }
@@ -178,7 +180,7 @@ export class TermTrie<T> {
             continue;
           }
         }
-        let node = rootChild[fold(c)] as number;
+        let node = (rootChild[fold(c)] as number) - 1;
         if (node < 0) continue;
         const first = ne;
         let v = values[node];
