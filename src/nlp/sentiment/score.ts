@@ -263,9 +263,30 @@ export class SentimentScorer {
     // Merge hits and cues by position.
     type Item = { start: number; end: number; hit?: RawHit; cue?: Cue };
     const items: Item[] = [];
-    for (const x of hits) items.push({ start: x.start, end: x.end, hit: x });
-    for (const c of cues) items.push({ start: c.start, end: c.end, cue: c.value });
-    items.sort((a, b) => a.start - b.start);
+    // Both lists come sorted by start: merged in one pass, a hit before a cue at the same start —
+    // what the stable sort of [...hits, ...cues] gives (the sort stays for input that is not sorted).
+    let sorted = true;
+    for (let i = 1; i < hits.length && sorted; i++) if ((hits[i] as RawHit).start < (hits[i - 1] as RawHit).start) sorted = false;
+    for (let i = 1; i < cues.length && sorted; i++) if ((cues[i] as Match<Cue>).start < (cues[i - 1] as Match<Cue>).start) sorted = false;
+    if (sorted) {
+      let a = 0;
+      let b = 0;
+      while (a < hits.length || b < cues.length) {
+        const x = hits[a];
+        const c = cues[b];
+        if (x !== undefined && (c === undefined || x.start <= c.start)) {
+          items.push({ start: x.start, end: x.end, hit: x });
+          a++;
+        } else if (c !== undefined) {
+          items.push({ start: c.start, end: c.end, cue: c.value });
+          b++;
+        }
+      }
+    } else {
+      for (const x of hits) items.push({ start: x.start, end: x.end, hit: x });
+      for (const c of cues) items.push({ start: c.start, end: c.end, cue: c.value });
+      items.sort((a, b) => a.start - b.start);
+    }
 
     const assigned = new Map<RawHit, Opinion[]>();
     const preMods = new Map<RawHit, Mods>();
