@@ -117,7 +117,7 @@ const withTokens = variants.has('tokens') ? await inProcess(compiled.createNlpSt
 const tsx = variants.has('tsx') ? await inProcess(srcStage.createNlpStage, true, 'tsx sources, tokens on') : undefined;
 
 // ── worker threads ───────────────────────────────────────────────────────────────────────────
-const pools: { workers: number; docs: number; seconds: number; docsPerSec: number; mbPerSec: number; cpuSeconds: number; docsPerCpuSec: number; startSeconds: number; failed: number }[] = [];
+const pools: { workers: number; docs: number; seconds: number; docsPerSec: number; mbPerSec: number; cpuSeconds: number; docsPerCpuSec: number; mainBusy: number; startSeconds: number; failed: number }[] = [];
 for (const workers of workerCounts) {
   const ts = performance.now();
   const pool = await NlpWorkerPool.start({ workers, stage: { ...config, tokens: false } });
@@ -125,14 +125,17 @@ for (const workers of workerCounts) {
   try {
     await pool.processAll(events.slice(0, 2000 * workers), batchSize); // warm-up every thread
     const c0 = process.cpuUsage(); // all threads of the process
+    const elu0 = performance.eventLoopUtilization(); // the main thread alone
     const t = performance.now();
     const outcomes = await pool.processAll(events, batchSize);
     const s = (performance.now() - t) / 1000;
     const c = process.cpuUsage(c0);
+    /** Share of the wall time the main thread was busy (sending texts, decoding results). */
+    const mainBusy = performance.eventLoopUtilization(elu0).utilization;
     const cpuSeconds = (c.user + c.system) / 1e6;
     const failed = outcomes.filter((o) => !o.ok).length;
-    pools.push({ workers, docs: outcomes.length, seconds: s, docsPerSec: outcomes.length / s, mbPerSec: bytes / 1e6 / s, cpuSeconds, docsPerCpuSec: outcomes.length / cpuSeconds, startSeconds, failed });
-    process.stderr.write(`nlp pool ${workers}: ${Math.round(outcomes.length / s)} docs/s (${Math.round(outcomes.length / cpuSeconds)} per CPU-second)\n`);
+    pools.push({ workers, docs: outcomes.length, seconds: s, docsPerSec: outcomes.length / s, mbPerSec: bytes / 1e6 / s, cpuSeconds, docsPerCpuSec: outcomes.length / cpuSeconds, mainBusy, startSeconds, failed });
+    process.stderr.write(`nlp pool ${workers}: ${Math.round(outcomes.length / s)} docs/s (${Math.round(outcomes.length / cpuSeconds)} per CPU-second; main thread busy ${Math.round(100 * mainBusy)}%)\n`);
   } finally {
     await pool.close();
   }
