@@ -106,7 +106,7 @@ if (process.argv[1]?.endsWith('profile.ts')) {
     let r;
     if (target === 'nlp') {
       const corpus = await ensureCorpus(42, 100_000);
-      r = await runChild(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', join(REPO, 'bench', 'nlp-workers.ts'), '--corpus', corpus.path, '--docs', arg('docs', '30000'), '--workers', ''], { timeoutMs: 600_000 });
+      r = await runChild(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', join(REPO, 'bench', 'nlp-workers.ts'), '--corpus', corpus.path, '--docs', arg('docs', '30000'), '--workers', '', '--variants', 'pipeline'], { timeoutMs: 600_000 });
     } else if (target === 'replay') {
       const file = process.argv.includes('--file') ? arg('file', '') : (await ensureCorpus(42, Number(arg('records', '100000')))).path;
       r = await runChild(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, join(REPO, 'bin', 'voc.js'), 'replay', '--store', store, '--no-progress', file], { env: embeddedEnv(), timeoutMs: 600_000, measureRss: true });
