@@ -83,7 +83,12 @@ class Consumer {
   time: ConsumerTime | undefined;
   stderr = '';
   constructor(topic: string, group: string, env: NodeJS.ProcessEnv) {
-    this.child = spawn(TSX, [join(REPO, 'bench', 'kafka-consumer.ts'), '--topic', topic, '--group', group], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = [join(REPO, 'bench', 'kafka-consumer.ts'), '--topic', topic, '--group', group];
+    // BENCH_CONSUMER_PROFILE=<dir>: each consumer runs under node --cpu-prof (see bench/profile.ts).
+    const prof = process.env.BENCH_CONSUMER_PROFILE;
+    this.child = prof
+      ? spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, '--import', 'tsx', ...args], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(TSX, args, { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
     const rl = createInterface({ input: this.child.stdout });
     let onReady: () => void = () => undefined;
@@ -322,6 +327,9 @@ export async function benchKafkaClickHouse(opts: {
         log(`    drain ${Math.round(fig.burst.docsPerSec)} docs/s; ${fig.steady.map((x) => `at ${x.targetPerSec}/s p50 ${x.p50Ms} ms p99 ${x.p99Ms} ms`).join('; ')}`);
         figures.push(fig);
       } finally {
+        // A consumer writes its profile while exiting: give it time before the kill.
+        const grace = Date.now() + (process.env.BENCH_CONSUMER_PROFILE ? 10_000 : 0);
+        while (consumers.some((c) => c.child.exitCode === null) && Date.now() < grace) await sleep(50);
         for (const c of consumers) if (c.child.exitCode === null) c.child.kill('SIGKILL');
       }
     }

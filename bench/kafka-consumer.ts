@@ -6,7 +6,7 @@
  * batch is durable in the store.
  *
  * Config from the environment (VOC_KAFKA_BROKERS, VOC_CLICKHOUSE_URL, VOC_CLICKHOUSE_DATABASE).
- * Args: --topic T --group G [--batch N]. Prints JSON lines on stdout:
+ * Args: --topic T --group G [--batch N] (default pipeline.batchSize, as `voc serve`). Prints JSON lines on stdout:
  *   {"type":"ready"}  {"type":"progress","written":n}  {"type":"final","phases":{…}}
  * and ends on SIGTERM after the in-flight batch is committed.
  */
@@ -36,14 +36,17 @@ interface Phase {
 
 const topic = arg('topic');
 const group = arg('group');
-const batch = Number(arg('batch', '1000'));
+
 const abort = new AbortController();
 const config = loadConfig({});
 const logger = createLogger({ level: process.env.VOC_LOG_LEVEL ?? 'warn' });
 const metrics = new PipelineMetrics();
+// Records per handler call: the service's pipeline.batchSize unless --batch says otherwise.
+const batch = Number(arg('batch', String(config.pipeline.batchSize)));
 const ctx = { config, logger, metrics, signal: abort.signal };
 
-const stage = await createNlpStage({ codeFramePath: config.nlp.codeFrame });
+// As openPipeline builds it for the service: the store keeps no tokens, so none are cut.
+const stage = await createNlpStage({ codeFramePath: config.nlp.codeFrame, tokens: false });
 const sink = await openSink(ctx);
 const bus = await openBus(ctx);
 

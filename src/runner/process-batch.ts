@@ -36,7 +36,7 @@ export interface BatchProcessorDeps {
    * mentions once per write.
    */
   writer?: SinkBatcher;
-  /** Largest write of the writer made when `writer` is unset (default 5,000 events). */
+  /** Largest write of the writer made when `writer` is unset (default 10,000 events, the sinks' maxBatchRows). */
   maxWriteEvents?: number;
 }
 
@@ -90,7 +90,7 @@ function recordPosition(r: ConsumedRecord): string {
 export function createBatchProcessor(deps: BatchProcessorDeps): (batch: ConsumedBatch, signal: AbortSignal) => Promise<void> {
   const maxBytes = deps.maxRecordBytes ?? 1_048_576;
   const { metrics } = deps;
-  const writer = deps.writer ?? createSinkWriter({ sink: deps.sink, counters: deps.counters, logger: deps.logger, metrics, maxEvents: deps.maxWriteEvents ?? 5000 });
+  const writer = deps.writer ?? createSinkWriter({ sink: deps.sink, counters: deps.counters, logger: deps.logger, metrics, maxEvents: deps.maxWriteEvents ?? 10_000 });
   return async (batch, signal) => {
     const letters: DeadLetter[] = [];
     let enriched: EnrichedEvent[] = [];
