@@ -36,6 +36,12 @@ describe('aspect sentiment', () => {
   it('scales decide magnitude words: 油耗不高 positive, 空间很大 positive, 价格高 negative', () => {
     expect(polarities('油耗不高，空间很大，价格高')).toEqual({ 'FUEL.CONS.ATTR': 1, 'SPC.GEN.ATTR': 1, 'PRC.GEN.ATTR': -1 });
   });
+  it('preference-conditioned advice names an aspect without judging it: 要空间大就买…, 喜欢…就选…', () => {
+    expect(polarities('要空间大就买七座')['SPC.GEN.ATTR']).toBe(0);
+    expect(polarities('喜欢空间大就选它')['SPC.GEN.ATTR']).toBe(0);
+    expect(polarities('在乎油耗低的话选混动')['FUEL.CONS.ATTR']).toBe(0);
+    expect(polarities('空间很大，就买它')['SPC.GEN.ATTR']).toBe(1);
+  });
   it('好了/好的 are grammar (done, OK) unless a degree adverb makes them the opinion 好', () => {
     expect(polarities('动力非常好了')['PWR.GEN.ATTR']).toBe(1);
     expect(polarities('动力好了')['PWR.GEN.ATTR']).toBe(0);

@@ -36,12 +36,15 @@ const QUESTION_PARTICLES = new Set([0x5417, 0x4e48, 0x561b, 0x5462]); // 吗 么
 
 // A-not-A questions (好不好, 烧不烧, 有没有) and 请问 anywhere in the clause.
 const A_NOT_A = /([\u4e00-\u9fff])[不没]\1|请问/;
-// Irrealis: conditions (如果, 要是 — at the start), wishes and speculation (希望, 可能 — anywhere).
-const HYPOTHETICAL = /^(如果|假如|要是|万一|假设|倘若|建议)|希望|但愿|可能|也许|或许|估计|应该会/;
+// Irrealis: conditions (如果, 要是 — at the start), wishes and speculation (希望, 可能 — anywhere),
+// and preference-conditioned advice, which names an aspect without judging this car's:
+// 要空间就买大七座, 喜欢操控就选马自达, 论舒适你应该上…, 在乎油耗的话 ….
+const HYPOTHETICAL =
+  /^(如果|假如|要是|万一|假设|倘若|建议|想要|论)|希望|但愿|可能|也许|或许|估计|应该会|的话|^要[^，,]{1,8}(就|买|选|上)|(喜欢|注重|追求|讲究|在乎|在意)[^，,]{1,8}(就|买|选)|可以考虑|推荐你|你应该/;
 
 // Characters without which a regex above cannot match (flags per code unit): a clause holding none
 // of them skips that regex. A_NOT_A needs 不, 没 or 请; HYPOTHETICAL the first character of one of
-// its words.
+// its words (话 for 的话).
 const NEEDS_A_NOT_A = 1;
 const NEEDS_HYPOTHETICAL = 2;
 const NEEDS_CONCESSIVE = 4;
@@ -50,7 +53,7 @@ function flag(table: Uint8Array, c: number, f: number): void {
   table[c] = (table[c] as number) | f;
 }
 for (const ch of '不没请') flag(GATE, ch.charCodeAt(0), NEEDS_A_NOT_A);
-for (const ch of '如假要万倘建希但可也或估应') flag(GATE, ch.charCodeAt(0), NEEDS_HYPOTHETICAL);
+for (const ch of '如假要万倘建希但可也或估应想论话喜注追讲在推你') flag(GATE, ch.charCodeAt(0), NEEDS_HYPOTHETICAL);
 
 function isQuestion(t: string, endsWithQuestion: boolean, gate: number): boolean {
   if ((gate & NEEDS_A_NOT_A) !== 0 && A_NOT_A.test(t)) return true;
