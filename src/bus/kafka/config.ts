@@ -73,8 +73,10 @@ export const KafkaConsumerConfigSchema = z
       .int()
       .min(1)
       .max(64)
-      .default(4)
-      .describe('Partitions whose batches are handled at the same time by one consumer; their store writes are gathered into shared inserts (group commit).'),
+      .default(1)
+      .describe(
+        'Partitions whose batches are handled at the same time by one consumer; the runner gathers their store writes into shared inserts (group commit). 4 measured best on the 2-core bench (docs/performance.md).',
+      ),
     retryInitialDelayMs: z.number().int().min(1).default(200).describe('First delay before a failed handler call is retried on the same batch (ms); doubles up to retryMaxDelayMs.'),
     retryMaxDelayMs: z.number().int().min(1).default(10_000).describe('Longest delay between handler retries (ms). The batch is retried until it succeeds or the subscription stops.'),
     shutdownTimeoutMs: z.number().int().min(0).default(30_000).describe('On stop, how long the in-flight handler may run before its AbortSignal fires (ms).'),
