@@ -54,6 +54,7 @@ Replaying the same input twice changes no count (events are deduplicated by id).
           bus: pipeline.bus,
           sink: pipeline.sink,
           stage: pipeline.stage,
+          pool: pipeline.pool,
           topics: pipeline.topics,
           topicSpecs: pipeline.topicSpecs,
           group: ctx.config.pipeline.group,

@@ -50,6 +50,13 @@ export const PipelineConfigSchema = z
 export const NlpConfigSchema = z
   .strictObject({
     codeFrame: z.string().optional().describe('Path of the code frame YAML; default config/codeframe.yaml in the package.'),
+    workers: z
+      .number()
+      .int()
+      .min(0)
+      .max(32)
+      .default(0)
+      .describe('Worker threads that run the NLP stage (0: on the main thread). 1 lets a 2-core machine analyse one batch while the main thread reads, encodes and inserts the next; results are the same.'),
   })
   .describe('The NLP stage.');
 
@@ -58,7 +65,7 @@ export const VocConfigSchema = z
     bus: BusConfigSchema.default(BusConfigSchema.parse({})),
     store: StoreConfigSchema.default(StoreConfigSchema.parse({})),
     pipeline: PipelineConfigSchema.default(PipelineConfigSchema.parse({})),
-    nlp: NlpConfigSchema.default({}),
+    nlp: NlpConfigSchema.default(NlpConfigSchema.parse({})),
     model: z.record(z.string(), z.unknown()).optional().describe('Optional model stage (see docs/model-stage.md).'),
     service: z.record(z.string(), z.unknown()).optional().describe('`voc serve` settings (see docs/operations.md).'),
     connectors: z.record(z.string(), z.unknown()).optional().describe('Per-connector settings, keyed by channel.'),
@@ -80,6 +87,7 @@ export const ENV_OVERRIDES: { env: string; path: string[]; parse: (v: string) =>
   { env: 'VOC_STORE_DIR', path: ['store', 'path'], parse: (v) => v },
   { env: 'VOC_K_ANONYMITY', path: ['store', 'kAnonymity'], parse: (v) => Number(v) },
   { env: 'VOC_CODEFRAME', path: ['nlp', 'codeFrame'], parse: (v) => v },
+  { env: 'VOC_NLP_WORKERS', path: ['nlp', 'workers'], parse: (v) => Number(v) },
   { env: 'VOC_LOG_LEVEL', path: ['logLevel'], parse: (v) => v },
 ];
 

@@ -10,6 +10,7 @@ import type { Bus, ConsumedBatch, ConsumedRecord } from '../bus/bus.js';
 // Plain header helpers (no kafkajs): one DLQ header format for every bus.
 import { deadLetterHeaders } from '../bus/kafka/dead-letter-headers.js';
 import type { NlpStage } from '../nlp/stage.js';
+import type { PoolOutcome } from '../nlp/worker-pool.js';
 import { SinkBatcher } from '../sinks/batcher.js';
 import type { Sink } from '../sinks/sink.js';
 import type { RunCounters } from './accounting.js';
@@ -36,6 +37,12 @@ export interface BatchProcessorDeps {
    * mentions once per write.
    */
   writer?: SinkBatcher;
+  /**
+   * The NLP stage on worker threads (`NlpWorkerPool`, config nlp.workers): the batch's events are
+   * analysed there, with the same results as `stage`, while the main thread goes on with other
+   * batches. Unset: `stage.process` on this thread.
+   */
+  pool?: { process(events: FeedbackEvent[]): Promise<PoolOutcome[]> };
   /** Largest write of the writer made when `writer` is unset (default 10,000 events, the sinks' maxBatchRows). */
   maxWriteEvents?: number;
 }
@@ -97,6 +104,12 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
     const dead = (stage: DeadLetter['stage'], error: unknown, r: ConsumedRecord, channel: Channel | null = null, eventId: string | null = null): void => {
       letters.push(deadLetterFrom({ stage, error, position: recordPosition(r), source: r.topic, channel, eventId, payload: r.value }));
     };
+    const nlpFailed = (err: unknown, r: ConsumedRecord, event: FeedbackEvent): void => {
+      dead('nlp', err instanceof StageError ? err : new StageError(deps.stage.name, `NLP stage failed: ${(err as Error).message}`, { cause: err }), r, event.channel, event.id);
+    };
+    // With a pool, the valid events are analysed together after the loop.
+    const toAnalyse: FeedbackEvent[] = [];
+    const toAnalyseFrom: ConsumedRecord[] = [];
     for (const r of batch.records) {
       if (r.value.length > maxBytes) {
         dead('bus', new ValidationError(`Record is ${r.value.length} bytes; the limit is ${maxBytes}.`, { code: 'TOO_LARGE' }), r);
@@ -122,12 +135,25 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
         event = parsed.data;
       }
       metrics.received.inc({ component: 'nlp', channel: event.channel });
+      if (deps.pool) {
+        toAnalyse.push(event);
+        toAnalyseFrom.push(r);
+        continue;
+      }
       try {
         const out = deps.stage.process(event);
         for (const e of out) enriched.push(e);
       } catch (err) {
-        dead('nlp', err instanceof StageError ? err : new StageError(deps.stage.name, `NLP stage failed: ${(err as Error).message}`, { cause: err }), r, event.channel, event.id);
+        nlpFailed(err, r, event);
       }
+    }
+    if (deps.pool && toAnalyse.length > 0) {
+      // A thread that died rejects the whole call: the batch fails and is delivered again.
+      const outcomes = await deps.pool.process(toAnalyse);
+      outcomes.forEach((o, i) => {
+        if (o.ok) for (const e of o.out) enriched.push(e);
+        else nlpFailed(o.error, toAnalyseFrom[i] as ConsumedRecord, toAnalyse[i] as FeedbackEvent);
+      });
     }
     if (deps.refine && enriched.length > 0) enriched = await deps.refine(enriched);
 

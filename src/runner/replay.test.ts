@@ -7,6 +7,7 @@ import { readFeedbackEventFiles } from '../connectors/feedback-events/read.js';
 import { silentLogger } from '../core/logger.js';
 import { PipelineMetrics } from '../core/metrics.js';
 import { createNlpStage } from '../nlp/stage.js';
+import { NlpWorkerPool } from '../nlp/worker-pool.js';
 import { FakeSink } from '../../test/support/fake-sink.js';
 import { runReplay } from './replay.js';
 import { defaultTopicNames } from './topics.js';
@@ -28,13 +29,14 @@ function fixture(lines: string[]): string {
   return file;
 }
 
-async function replay(file: string, sink: FakeSink, bus = new MemoryBus()) {
+async function replay(file: string, sink: FakeSink, bus = new MemoryBus(), pool?: Pick<NlpWorkerPool, 'process'>) {
   await bus.connect();
   const result = await runReplay({
     source: readFeedbackEventFiles(file),
     bus,
     sink,
     stage: await createNlpStage(),
+    pool,
     topics: defaultTopicNames(),
     group: 'voc-nlp',
     batchSize: 7,
@@ -70,6 +72,34 @@ describe('runReplay', () => {
     expect(sink.deadLetters.find((l) => l.position.endsWith(':4'))?.reason).toMatch(/channel/);
     expect(sink.deadLetters.find((l) => l.position.endsWith(':5'))?.reason).toMatch(/text/);
     expect(sink.runs).toEqual([run]);
+  });
+
+  it('with the NLP stage on a worker thread, stores the same analysis and accounts the same', async () => {
+    const lines = [
+      good(1),
+      '{not json',
+      ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ ...JSON.parse(good(200 + i, i % 2 ? 'dealer' : 'survey')), text: `第${i}条：車機常常當機，电话13812345678，动力还行就是油耗太高` })),
+    ];
+    const file = fixture(lines);
+    const inProcess = new FakeSink();
+    const onThread = new FakeSink();
+    const pool = await NlpWorkerPool.start({ workers: 1 });
+    try {
+      const a = await replay(file, inProcess);
+      let analysedOnThread = 0;
+      const counted = { process: (events: Parameters<NlpWorkerPool['process']>[0]) => ((analysedOnThread += events.length), pool.process(events)) };
+      const b = await replay(file, onThread, new MemoryBus(), counted);
+      expect(analysedOnThread).toBe(31);
+      expect(b.counters.read).toBe(a.counters.read);
+      expect(b.counters.processed).toBe(31);
+      expect(b.counters.deadLettered).toBe(1);
+      expect(b.counters.balanced()).toBe(true);
+      const analysis = (sink: FakeSink) => [...sink.events.values()].map((e) => ({ id: e.event.id, nlp: e.nlp })).sort((x, y) => x.id.localeCompare(y.id));
+      expect(analysis(onThread)).toEqual(analysis(inProcess));
+      expect(analysis(onThread).some((e) => e.nlp.redactions.mobile === 1 && e.nlp.hits.length > 0)).toBe(true);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('replaying the same input twice writes nothing new', async () => {

@@ -10,7 +10,7 @@ import type { ParseOutcome } from '../connectors/connector.js';
 import type { NlpStage } from '../nlp/stage.js';
 import type { RunAccounting, Sink } from '../sinks/sink.js';
 import { RunCounters } from './accounting.js';
-import { createBatchProcessor, createSinkWriter, HEADER_CHANNEL, HEADER_POSITION, writeDeadLetters } from './process-batch.js';
+import { createBatchProcessor, createSinkWriter, type BatchProcessorDeps, HEADER_CHANNEL, HEADER_POSITION, writeDeadLetters } from './process-batch.js';
 import { topicSpecs, type TopicNames } from './topics.js';
 
 export interface ReplayOptions {
@@ -18,6 +18,8 @@ export interface ReplayOptions {
   bus: Bus;
   sink: Sink;
   stage: NlpStage;
+  /** The NLP stage on worker threads (config nlp.workers); unset: on this thread. */
+  pool?: BatchProcessorDeps['pool'];
   topics: TopicNames;
   /** Topics to ensure at start; defaults derived from `topics`. */
   topicSpecs?: TopicSpec[];
@@ -71,6 +73,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const processBatch = createBatchProcessor({
     writer,
     stage: o.stage,
+    pool: o.pool,
     sink: o.sink,
     counters,
     logger: log,

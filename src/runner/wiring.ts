@@ -14,6 +14,7 @@ import { loadCodeFrame } from '../nlp/codeframe/load.js';
 import { createModelStage, parseModelStageConfig, writeDiscoveredTopics, type ModelStage } from '../nlp/model/index.js';
 import { SqlSink } from '../sinks/sql/sql-sink.js';
 import { createNlpStage, type NlpStage } from '../nlp/stage.js';
+import { NlpWorkerPool } from '../nlp/worker-pool.js';
 import { sinkRegistry } from '../sinks/registry.js';
 import type { Sink } from '../sinks/sink.js';
 import type { TopicSpec } from '../bus/bus.js';
@@ -85,6 +86,8 @@ export interface Pipeline {
   bus: Bus;
   sink: Sink;
   stage: NlpStage;
+  /** The NLP stage on worker threads when config nlp.workers > 0. */
+  pool?: NlpWorkerPool;
   topics: TopicNames;
   /** What the bus ensures at start: partitions and retention from config on Kafka. */
   topicSpecs: TopicSpec[];
@@ -107,10 +110,17 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
   // The store keeps no tokens; only the model stage's discovery reads them. Segmenting every text
   // just to drop the tokens cost ~11% of a replay (docs/performance.md).
   const stage = await createNlpStage({ codeFrame: frame, tokens: model.enabled });
+  // Threads build their own stage from the same files (a loaded frame does not cross threads).
+  const workers = ctx.config.nlp.workers;
+  const pool = workers > 0 ? await NlpWorkerPool.start({ workers, stage: { codeFramePath: ctx.config.nlp.codeFrame, tokens: model.enabled } }) : undefined;
+  const closePool = async (): Promise<void> => {
+    await pool?.close();
+  };
   let sink: Sink;
   try {
     sink = await openSink(ctx);
   } catch (err) {
+    await closePool();
     await model.close();
     throw err;
   }
@@ -119,6 +129,7 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
     await sink.syncCodeFrame?.(frame, ctx.signal);
   } catch (err) {
     await sink.close();
+    await closePool();
     await model.close();
     throw err;
   }
@@ -127,6 +138,7 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
     bus = await openBus(ctx);
   } catch (err) {
     await sink.close();
+    await closePool();
     await model.close();
     throw err;
   }
@@ -147,6 +159,7 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
     bus,
     sink,
     stage,
+    pool,
     topics: topics.names,
     topicSpecs: topics.specs,
     pseudonymizer: getPseudonymizer,
@@ -161,6 +174,7 @@ export async function openPipeline(ctx: WiringContext, opts: { requirePseudonymK
     refine,
     async close() {
       await bus.close();
+      await closePool();
       await model.close();
       await sink.close();
     },

@@ -10,7 +10,7 @@ import type { PipelineMetrics } from '../core/metrics.js';
 import type { Pseudonymizer } from '../core/pseudonym.js';
 import { connectorDefinition, type BoundParsers } from '../connectors/registry.js';
 import { RunCounters } from '../runner/accounting.js';
-import { createBatchProcessor } from '../runner/process-batch.js';
+import { createBatchProcessor, type BatchProcessorDeps } from '../runner/process-batch.js';
 import type { TopicNames } from '../runner/topics.js';
 import type { NlpStage } from '../nlp/stage.js';
 import type { Sink } from '../sinks/sink.js';
@@ -25,6 +25,8 @@ export interface VocServiceDeps {
   bus: Bus;
   sink: Sink;
   stage: NlpStage;
+  /** The NLP stage on worker threads (config nlp.workers); unset: on this thread. */
+  pool?: BatchProcessorDeps['pool'];
   topics: TopicNames;
   /** Topics ensured at start (partitions, retention). */
   topicSpecs: TopicSpec[];
@@ -149,6 +151,7 @@ export class VocService {
     const log = this.#log.child({ role: 'process' });
     const processBatch = createBatchProcessor({
       stage: d.stage,
+      pool: d.pool,
       sink: d.sink,
       counters: this.counters,
       logger: log,
