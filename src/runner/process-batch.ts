@@ -97,6 +97,7 @@ function recordPosition(r: ConsumedRecord): string {
 export function createBatchProcessor(deps: BatchProcessorDeps): (batch: ConsumedBatch, signal: AbortSignal) => Promise<void> {
   const maxBytes = deps.maxRecordBytes ?? 1_048_576;
   const { metrics } = deps;
+  let pool = deps.pool;
   const writer = deps.writer ?? createSinkWriter({ sink: deps.sink, counters: deps.counters, logger: deps.logger, metrics, maxEvents: deps.maxWriteEvents ?? 10_000 });
   return async (batch, signal) => {
     const letters: DeadLetter[] = [];
@@ -135,7 +136,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
         event = parsed.data;
       }
       metrics.received.inc({ component: 'nlp', channel: event.channel });
-      if (deps.pool) {
+      if (pool) {
         toAnalyse.push(event);
         toAnalyseFrom.push(r);
         continue;
@@ -147,12 +148,30 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
         nlpFailed(err, r, event);
       }
     }
-    if (deps.pool && toAnalyse.length > 0) {
-      // A thread that died rejects the whole call: the batch fails and is delivered again.
-      const outcomes = await deps.pool.process(toAnalyse);
-      outcomes.forEach((o, i) => {
-        if (o.ok) for (const e of o.out) enriched.push(e);
-        else nlpFailed(o.error, toAnalyseFrom[i] as ConsumedRecord, toAnalyse[i] as FeedbackEvent);
+    if (toAnalyse.length > 0) {
+      // (Another batch may have dropped the pool meanwhile: then these are analysed here.)
+      const current = pool;
+      let outcomes: PoolOutcome[] | undefined;
+      if (current) {
+        try {
+          outcomes = await current.process(toAnalyse);
+        } catch (err) {
+          // A thread that died fails every later call too: go on without the pool (same results).
+          if (pool === current) deps.logger.error({ err }, 'NLP worker thread failed; analysing on the main thread from now on.');
+          pool = undefined;
+        }
+      }
+      toAnalyse.forEach((event, i) => {
+        const r = toAnalyseFrom[i] as ConsumedRecord;
+        const o = outcomes?.[i];
+        if (o === undefined) {
+          try {
+            for (const e of deps.stage.process(event)) enriched.push(e);
+          } catch (err) {
+            nlpFailed(err, r, event);
+          }
+        } else if (o.ok) for (const e of o.out) enriched.push(e);
+        else nlpFailed(o.error, r, event);
       });
     }
     if (deps.refine && enriched.length > 0) enriched = await deps.refine(enriched);

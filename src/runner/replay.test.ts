@@ -102,6 +102,29 @@ describe('runReplay', () => {
     }
   });
 
+  it('when the NLP worker thread dies, analyses on the main thread and loses nothing', async () => {
+    const file = fixture([good(1), '{not json', ...Array.from({ length: 20 }, (_, i) => good(300 + i, 'hotline'))]);
+    let calls = 0;
+    const dying = {
+      process: () => {
+        calls++;
+        return Promise.reject(new Error('worker exited with code 1'));
+      },
+    };
+    const reference = new FakeSink();
+    const sink = new FakeSink();
+    await replay(file, reference);
+    const { counters } = await replay(file, sink, new MemoryBus(), dying);
+    // Dropped after the first failure: at most the batches already running then (one per topic).
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThanOrEqual(2);
+    expect(counters.processed).toBe(21);
+    expect(counters.deadLettered).toBe(1);
+    expect(counters.balanced()).toBe(true);
+    const analysis = (s: FakeSink) => [...s.events.values()].map((e) => ({ id: e.event.id, nlp: e.nlp })).sort((x, y) => x.id.localeCompare(y.id));
+    expect(analysis(sink)).toEqual(analysis(reference));
+  });
+
   it('replaying the same input twice writes nothing new', async () => {
     const file = fixture(Array.from({ length: 30 }, (_, i) => good(i)));
     const sink = new FakeSink();
