@@ -18,7 +18,7 @@ import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/logger.js';
 import { PipelineMetrics } from '../src/core/metrics.js';
 import { createNlpStage } from '../src/nlp/stage.js';
-import type { Sink } from '../src/sinks/sink.js';
+import { timedSink } from './lib/timed-sink.js';
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,33 +57,21 @@ let written = 0;
 const time = { batches: 0, records: 0, handlerMs: 0, sinkMs: 0, sinkCalls: 0, firstBatchAt: 0, lastBatchAt: 0 };
 const emit = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 
-const timed: Sink = {
-  name: sink.name,
-  connect: (s) => sink.connect(s),
-  async writeBatch(events, s) {
-    const t = performance.now();
-    const result = await sink.writeBatch(events, s);
-    time.sinkMs += performance.now() - t;
-    time.sinkCalls++;
-    const now = Date.now();
-    for (const e of events) {
-      const phaseName = e.event.sourceId.slice(0, e.event.sourceId.indexOf('-'));
-      const p = (phases[phaseName] ??= { count: 0, firstWriteMs: now, lastWriteMs: now, hist: {} });
-      const ms = Math.max(0, now - Date.parse(e.event.receivedAt));
-      p.hist[ms] = (p.hist[ms] ?? 0) + 1;
-      p.count++;
-      p.lastWriteMs = now;
-    }
-    written += events.length;
-    emit({ type: 'progress', written }); // once per batch: the orchestrator waits on these counts
-    return result;
-  },
-  writeDeadLetters: (l, s) => sink.writeDeadLetters(l, s),
-  recordRun: (r) => sink.recordRun(r),
-  query: (q, f) => sink.query(q, f),
-  healthcheck: () => sink.healthcheck(),
-  close: () => sink.close(),
-};
+const timed = timedSink(sink, (events, sinkMs) => {
+  time.sinkMs += sinkMs;
+  time.sinkCalls++;
+  const now = Date.now();
+  for (const e of events) {
+    const phaseName = e.event.sourceId.slice(0, e.event.sourceId.indexOf('-'));
+    const p = (phases[phaseName] ??= { count: 0, firstWriteMs: now, lastWriteMs: now, hist: {} });
+    const ms = Math.max(0, now - Date.parse(e.event.receivedAt));
+    p.hist[ms] = (p.hist[ms] ?? 0) + 1;
+    p.count++;
+    p.lastWriteMs = now;
+  }
+  written += events.length;
+  emit({ type: 'progress', written }); // once per batch: the orchestrator waits on these counts
+});
 
 const processBatch = createBatchProcessor({ stage, sink: timed, counters: new RunCounters(), logger, metrics });
 const subscription = await bus.subscribe({

@@ -14,7 +14,7 @@ import { createLogger } from '../src/core/logger.js';
 import { PipelineMetrics } from '../src/core/metrics.js';
 import { runReplay } from '../src/runner/replay.js';
 import { openPipeline } from '../src/runner/wiring.js';
-import type { Sink } from '../src/sinks/sink.js';
+import { timedSink } from './lib/timed-sink.js';
 import { ensureCorpus } from './lib/common.js';
 import { embeddedEnv } from './replay-embedded.js';
 
@@ -35,23 +35,10 @@ const ctx = { config, logger: createLogger({ level: 'warn' }), metrics: new Pipe
 const pipeline = await openPipeline(ctx, { requirePseudonymKey: false });
 const sizes: number[] = [];
 let sinkMs = 0;
-const inner = pipeline.sink;
-const sink: Sink = {
-  name: inner.name,
-  connect: (s) => inner.connect(s),
-  async writeBatch(events, s) {
-    const t = performance.now();
-    const r = await inner.writeBatch(events, s);
-    sinkMs += performance.now() - t;
-    sizes.push(events.length);
-    return r;
-  },
-  writeDeadLetters: (l, s) => inner.writeDeadLetters(l, s),
-  recordRun: (r) => inner.recordRun(r),
-  query: (q, f) => inner.query(q, f),
-  healthcheck: () => inner.healthcheck(),
-  close: () => inner.close(),
-};
+const sink = timedSink(pipeline.sink, (events, ms) => {
+  sinkMs += ms;
+  sizes.push(events.length);
+});
 try {
   const result = await runReplay({
     source: readFeedbackEventFiles(corpus.path),
