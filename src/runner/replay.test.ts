@@ -1,3 +1,4 @@
+import type { EnrichedEvent } from '../core/enriched-event.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,11 @@ async function replay(file: string, sink: FakeSink, bus = new MemoryBus(), pool?
   return result;
 }
 
+/** What the store holds of each event's analysis, in id order: for comparing two runs. */
+function analysis(sink: FakeSink): { id: string; nlp: EnrichedEvent['nlp'] }[] {
+  return [...sink.events.values()].map((e) => ({ id: e.event.id, nlp: e.nlp })).sort((x, y) => x.id.localeCompare(y.id));
+}
+
 describe('runReplay', () => {
   it('accounts for every line: processed + dead-lettered = read, with reasons and line numbers', async () => {
     const lines = [
@@ -94,7 +100,6 @@ describe('runReplay', () => {
       expect(b.counters.processed).toBe(31);
       expect(b.counters.deadLettered).toBe(1);
       expect(b.counters.balanced()).toBe(true);
-      const analysis = (sink: FakeSink) => [...sink.events.values()].map((e) => ({ id: e.event.id, nlp: e.nlp })).sort((x, y) => x.id.localeCompare(y.id));
       expect(analysis(onThread)).toEqual(analysis(inProcess));
       expect(analysis(onThread).some((e) => e.nlp.redactions.mobile === 1 && e.nlp.hits.length > 0)).toBe(true);
     } finally {
@@ -121,7 +126,6 @@ describe('runReplay', () => {
     expect(counters.processed).toBe(21);
     expect(counters.deadLettered).toBe(1);
     expect(counters.balanced()).toBe(true);
-    const analysis = (s: FakeSink) => [...s.events.values()].map((e) => ({ id: e.event.id, nlp: e.nlp })).sort((x, y) => x.id.localeCompare(y.id));
     expect(analysis(sink)).toEqual(analysis(reference));
   });
 

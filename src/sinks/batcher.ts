@@ -137,13 +137,16 @@ export class SinkBatcher {
       this.#due = true;
       // Start on the next turn, so that pieces added in the same turn share the write.
       if (!this.#writing) setImmediate(() => this.#pump());
-    } else {
-      this.#timer ??= setTimeout(() => {
-        this.#timer = undefined;
-        this.#due = true;
-        this.#pump();
-      }, this.#o.maxWaitMs);
-    }
+    } else this.#armTimer();
+  }
+
+  /** Makes the buffer due `maxWaitMs` from now, unless a timer is already running. */
+  #armTimer(): void {
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.#due = true;
+      this.#pump();
+    }, this.#o.maxWaitMs);
   }
 
   #throwIfFailed(): void {
@@ -171,13 +174,7 @@ export class SinkBatcher {
     this.#inflight += n;
     // Still due afterwards: a full buffer, or group commit. Otherwise the next piece starts a timer.
     this.#due = this.#o.whenIdle || this.#flushing > 0 || this.#buffered >= this.#o.maxEvents;
-    if (!this.#due && this.#buffer.length > 0) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.#due = true;
-        this.#pump();
-      }, this.#o.maxWaitMs);
-    }
+    if (!this.#due && this.#buffer.length > 0) this.#armTimer();
     this.#writing = this.#write(entries, n).finally(() => {
       this.#writing = undefined;
       this.#pump();
