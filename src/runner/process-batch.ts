@@ -108,6 +108,9 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
     const nlpFailed = (err: unknown, r: ConsumedRecord, event: FeedbackEvent): void => {
       dead('nlp', err instanceof StageError ? err : new StageError(deps.stage.name, `NLP stage failed: ${(err as Error).message}`, { cause: err }), r, event.channel, event.id);
     };
+    // Per-record counts are summed here and given to the metrics once per batch (prom-client hashes
+    // the labels on every inc: a cost per record on the hot path otherwise).
+    const received = new Map<Channel, number>();
     // With a pool, the valid events are analysed together after the loop.
     const toAnalyse: FeedbackEvent[] = [];
     const toAnalyseFrom: ConsumedRecord[] = [];
@@ -135,7 +138,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
         }
         event = parsed.data;
       }
-      metrics.received.inc({ component: 'nlp', channel: event.channel });
+      received.set(event.channel, (received.get(event.channel) ?? 0) + 1);
       if (pool) {
         toAnalyse.push(event);
         toAnalyseFrom.push(r);
@@ -148,6 +151,8 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
         nlpFailed(err, r, event);
       }
     }
+    // Before the first await, as the per-record increments were.
+    for (const [channel, n] of received) metrics.received.inc({ component: 'nlp', channel }, n);
     if (toAnalyse.length > 0) {
       // (Another batch may have dropped the pool meanwhile: then these are analysed here.)
       const current = pool;
@@ -214,10 +219,14 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
       c.deadLetterCodes.set(l.code, (c.deadLetterCodes.get(l.code) ?? 0) + 1);
       metrics.deadLettered.inc({ component: 'nlp', stage: l.stage, code: l.code });
     }
+    const sent = new Map<Channel, number>();
+    const redactions = new Map<string, number>();
     for (const e of enriched) {
-      metrics.sent.inc({ component: 'nlp', channel: e.event.channel });
-      for (const [type, n] of Object.entries(e.nlp.redactions)) if (n) metrics.redactions.inc({ type }, n);
+      sent.set(e.event.channel, (sent.get(e.event.channel) ?? 0) + 1);
+      for (const [type, n] of Object.entries(e.nlp.redactions)) if (n) redactions.set(type, (redactions.get(type) ?? 0) + n);
     }
+    for (const [channel, n] of sent) metrics.sent.inc({ component: 'nlp', channel }, n);
+    for (const [type, n] of redactions) metrics.redactions.inc({ type }, n);
     if (letters.length > 0) deps.logger.debug({ deadLettered: letters.length, codes: [...new Set(letters.map((l) => l.code))] }, 'Batch had dead letters.');
   };
 }
