@@ -100,7 +100,11 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const pending = new Map<string, BusRecord[]>();
   let pendingCount = 0;
   const parseLetters: DeadLetter[] = [];
+  // Events read per channel since the last flush, for the metrics (one inc per channel, not per record).
+  const readByChannel = new Map<Channel, number>();
   const flush = async (): Promise<void> => {
+    for (const [channel, n] of readByChannel) o.metrics.received.inc({ component: 'replay', channel }, n);
+    readByChannel.clear();
     for (const [topic, records] of pending) {
       if (records.length === 0) continue;
       await retry(() => o.bus.publish(topic, records), {
@@ -147,7 +151,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
           decoded: e,
         });
         pendingCount++;
-        o.metrics.received.inc({ component: 'replay', channel: e.channel });
+        readByChannel.set(e.channel, (readByChannel.get(e.channel) ?? 0) + 1);
       } else if (outcome.kind === 'dead_letter') {
         parseLetters.push(outcome.letter);
       } else {
