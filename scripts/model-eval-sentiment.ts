@@ -14,13 +14,11 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Polarity } from '../src/core/enriched-event.js';
-import { silentLogger } from '../src/core/logger.js';
 import type { ModelDtype } from '../src/nlp/model/config.js';
 import { SentimentRefinementConfigSchema, locateModel } from '../src/nlp/model/config.js';
-import { InferenceWorker } from '../src/nlp/model/inference-worker.js';
-import { checkModelDir } from '../src/nlp/model/model-dir.js';
 import { candidateClauses, decide } from '../src/nlp/model/refine.js';
 import { createNlpStage } from '../src/nlp/stage.js';
+import { startEvalWorker } from './eval-inference-worker.js';
 
 const SHARED = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
 const arg = (name: string, fallback?: string) => {
@@ -48,15 +46,7 @@ const dtype = (arg('dtype', 'q8') ?? 'q8') as ModelDtype;
 const ref = arg('sentiment');
 if (!ref) throw new Error('--sentiment DIR is required');
 const location = locateModel(ref, undefined);
-const info = checkModelDir(location, dtype, 'sentiment');
-const worker = await InferenceWorker.start({
-  sentiment: { location, maxTokens: Math.min(512, info.maxPositionEmbeddings ?? 512) },
-  dtype,
-  threads: 2,
-  loadTimeoutMs: 300_000,
-  inferenceTimeoutMs: 300_000,
-  logger: silentLogger(),
-});
+const worker = await startEvalWorker('sentiment', location, dtype);
 const cfg = SentimentRefinementConfigSchema.parse({ minConfidence: Number(arg('min-confidence', '0.6')) });
 const noBar = { ...cfg, minConfidence: 0 };
 const nlp = await createNlpStage();

@@ -21,14 +21,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { silentLogger } from '../src/core/logger.js';
 import { OnlineClusterer, dot } from '../src/nlp/model/clusterer.js';
 import type { ModelDtype } from '../src/nlp/model/config.js';
 import { DiscoveryConfigSchema, locateModel } from '../src/nlp/model/config.js';
 import { TopicDiscovery } from '../src/nlp/model/discovery.js';
 import type { Pooling } from '../src/nlp/model/inference-worker.js';
-import { InferenceWorker } from '../src/nlp/model/inference-worker.js';
-import { checkModelDir } from '../src/nlp/model/model-dir.js';
+import { startEvalWorker } from './eval-inference-worker.js';
 
 const SHARED = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'shared');
 
@@ -77,16 +75,8 @@ async function main(): Promise<void> {
     const dim = all.length / items.length;
     vectors = items.map((_, i) => all.slice(i * dim, (i + 1) * dim));
   } else {
-    const info = checkModelDir(location, dtype, 'embedding');
     const t0 = performance.now();
-    const worker = await InferenceWorker.start({
-      embedding: { location, maxTokens: Math.min(512, info.maxPositionEmbeddings ?? 512) },
-      dtype,
-      threads: 2,
-      loadTimeoutMs: 300_000,
-      inferenceTimeoutMs: 300_000,
-      logger: silentLogger(),
-    });
+    const worker = await startEvalWorker('embedding', location, dtype);
     loadMs = performance.now() - t0;
     // Similar lengths per batch: less padding, same vectors.
     const order = items.map((_, i) => i).sort((a, b) => (items[a]?.text.length ?? 0) - (items[b]?.text.length ?? 0));
