@@ -1,26 +1,37 @@
-import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { JiebaCutter } from './jieba-js.js';
 
 /**
- * Word segmentation with jieba (@node-rs/jieba: the Rust jieba-rs through N-API; see docs/nlp.md for
- * the comparison with nodejieba). The default dictionary is extended with every code-frame term at a
- * high frequency, so each term comes out as one token (顿挫, 拨箱, 给油, 4S店). Redaction
- * placeholders (〔手机号〕) are kept as single tokens. Tagging does not use the tokens (see
+ * Word segmentation with jieba: `JiebaCutter` (jieba-js.ts), a TypeScript port of the jieba-rs code
+ * behind @node-rs/jieba that gives the same tokens without crossing N-API (docs/nlp.md, "Segment"),
+ * over jieba's default dictionary as @node-rs/jieba ships it. The default dictionary is extended
+ * with every code-frame term at a high frequency, so each term comes out as one token (顿挫, 拨箱,
+ * 给油, 4S店). Redaction placeholders (〔手机号〕) are kept as single tokens. Tagging does not use the tokens (see
  * tag/matcher.ts); they are reported in the output for search and topic work downstream.
  */
 export interface Segmenter {
   /** Tokens for the output: whitespace dropped, placeholders whole. */
   cut(text: string): string[];
-  /** jieba's raw cut: the tokens concatenate back to `text` exactly (used for token boundaries). */
-  cutRaw(text: string): string[];
+  /**
+   * jieba's raw cut: the tokens concatenate back to `text` exactly (used for token boundaries). The
+   * function also carries the cutter, for `TokenView` to cut ranges without making strings.
+   */
+  cutRaw: RawCut;
   /** The output tokens made from a raw cut of the same text (no second cut). */
   fromRaw(raw: readonly string[]): string[];
 }
 
+/** A raw cut, with the cutter behind it when it can cut a range of a text to offsets (`cutRange`). */
+export type RawCut = ((text: string) => string[]) & { readonly cutter?: JiebaCutter };
+
 /** Frequency given to user terms: above any default-dictionary word that could split them. */
 const USER_TERM_FREQ = 2_000_000;
 
-let base: Uint8Array | null = null;
+/**
+ * The last cutter built, by user dictionary: stages built over the same code frame (tests, workers
+ * restarting a stage) share it. A cutter is read-only once built and cuts synchronously.
+ */
+let last: { user: string; cutter: JiebaCutter } | null = null;
 
 export function userDictionary(terms: Iterable<string>): string {
   const lines: string[] = [];
@@ -33,10 +44,13 @@ export function userDictionary(terms: Iterable<string>): string {
 }
 
 export function createSegmenter(terms: Iterable<string>): Segmenter {
-  base ??= dict;
-  const jieba = Jieba.withDict(base);
   const user = userDictionary(terms);
-  if (user.length > 0) jieba.loadDict(Buffer.from(user, 'utf8'));
+  if (last?.user !== user) {
+    const built = JiebaCutter.withDict(dict);
+    if (user.length > 0) built.loadDict(user);
+    last = { user, cutter: built };
+  }
+  const cutter = last.cutter;
   const fromRaw = (raw: readonly string[]): string[] => {
     const out: string[] = [];
     let placeholder: string | null = null;
@@ -58,7 +72,7 @@ export function createSegmenter(terms: Iterable<string>): Segmenter {
     if (placeholder !== null) out.push(placeholder);
     return out;
   };
-  const cutRaw = (text: string): string[] => (text.length === 0 ? [] : jieba.cut(text, true));
+  const cutRaw: RawCut = Object.assign((text: string): string[] => cutter.cut(text), { cutter });
   return {
     cutRaw,
     fromRaw,

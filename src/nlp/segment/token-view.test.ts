@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fuzzText, rng } from './jieba-fuzz.js';
 import { createSegmenter } from './segmenter.js';
 import { isSeparator, TokenView } from './token-view.js';
 
@@ -51,6 +52,20 @@ describe('TokenView', () => {
       }
       // Never the whole text in one piece when it has separators: segments only.
       for (const c of cuts) expect([...c].some((ch) => ch !== '\n' && isSeparator(ch.charCodeAt(0)))).toBe(false);
+    }
+  });
+  it('cuts segments straight to offsets through the cutter, with the boundaries of the whole-text cut', () => {
+    const seg = createSegmenter(['油耗', '变速箱', '顿挫', '4S店', 'CR-V', '车机']);
+    expect(seg.cutRaw.cutter).toBeDefined();
+    const random = rng(3);
+    const words = ['油耗', '变速箱', '顿挫', '价格', '贵', '尊贵', '太', '高速', '差不多', '车机', '很', '大概', '了'];
+    for (let n = 0; n < 300; n++) {
+      const text = fuzzText(random, words);
+      const whole = new TokenView(text, seg.cutRaw, modifiers, seg.cutRaw(text));
+      const lazy = new TokenView(text, seg.cutRaw, modifiers);
+      for (let i = 0; i < text.length; i++) {
+        for (let j = i + 1; j <= Math.min(text.length, i + 3); j++) expect(lazy.aligned(i, j), `${JSON.stringify(text)} [${i}, ${j})`).toBe(whole.aligned(i, j));
+      }
     }
   });
   it('cuts hinted segments together, in one call', () => {

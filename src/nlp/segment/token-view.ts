@@ -1,3 +1,5 @@
+import type { JiebaCutter } from './jieba-js.js';
+
 /**
  * Token boundaries of one text, computed lazily from jieba's raw cut. Used to decide whether a code
  * term or a one-character opinion word (贵, 肉, 差, 高) is a word of the text: 价格贵 / 太贵 yes,
@@ -12,8 +14,10 @@
  * token of its own, and the runs between such separators ("segments") are cut independently: the
  * cut of a segment alone, or of several segments joined by "\n", is exactly the whole-text cut
  * restricted to them. About half of a typical text lies in segments nobody asks about (no code term
- * or one-character opinion word in them), and those are never cut. Segments that will be asked about
- * can be announced with `hint` so that one jieba call cuts them all.
+ * or one-character opinion word in them), and those are never cut. When the cut function carries a
+ * `JiebaCutter` (segmenter.ts), the segment asked about is cut on its own, straight to offsets;
+ * otherwise segments that will be asked about can be announced with `hint` so that one call of the
+ * cut function cuts them all.
  */
 const PARTICLES = new Set(['了', '的', '啊', '吧', '呀', '啦', '哦', '点', '些', '得', '死']);
 
@@ -60,15 +64,18 @@ export class TokenView {
   /** Per segment: 0 = not cut, 1 = hinted (cut with the next batch), 2 = cut. */
   private segState: number[] = [];
   private tokens: readonly string[] | null = null;
+  /** Cuts a range of the text to offsets, when the cut function has one. */
+  private readonly cutter: JiebaCutter | undefined;
 
   constructor(
     private readonly text: string,
-    private readonly cutRaw: (text: string) => string[],
+    private readonly cutRaw: ((text: string) => string[]) & { readonly cutter?: JiebaCutter },
     private readonly modifiers: ReadonlySet<string>,
     raw?: readonly string[],
     /** Characters (flag per UTF-16 code unit) whose segments are hinted from the start. */
     private readonly hintChars?: Uint8Array,
   ) {
+    this.cutter = cutRaw.cutter;
     if (raw) this.index(raw);
   }
 
@@ -139,7 +146,7 @@ export class TokenView {
    */
   hint(start: number, end = start + 1): void {
     this.bounds();
-    if (!this.segmented) return; // fully cut already
+    if (!this.segmented || this.cutter !== undefined) return; // fully cut already, or cut per segment anyway
     const a = this.segmentAt(start);
     if (a >= 0 && this.segState[a] === 0) this.segState[a] = 1;
     const z = this.segmentAt(end - 1);
@@ -161,6 +168,19 @@ export class TokenView {
 
   /** Cuts the segment holding position `pos` together with every hinted segment not cut yet. */
   private resolve(pos: number): void {
+    const cutter = this.cutter;
+    if (cutter !== undefined) {
+      const s = this.segmentAt(pos);
+      const start = this.segStart[s] as number;
+      const end = this.segEnd[s] as number;
+      const count = cutter.cutRange(this.text, start, end);
+      const ends = cutter.ends;
+      const b = this.boundary as Uint8Array;
+      for (let i = start + 1; i < end; i++) b[i] = NOT_BOUNDARY;
+      for (let k = 0; k < count - 1; k++) b[ends[k] as number] = BOUNDARY;
+      this.segState[s] = 2;
+      return;
+    }
     this.segState[this.segmentAt(pos)] = 1;
     const segs: number[] = [];
     let joined = '';
