@@ -62,4 +62,25 @@ describe('createNlpStage', () => {
       { numRuns: 300 },
     );
   });
+
+  it('counts a hit of a leaf with `also` for the listed leaves too: same term, span, clause and sentiment, once per clause', async () => {
+    const frame = fixtureFrame();
+    frame.domains.push({ id: 'HDL', label: '操控', department: 'rnd' });
+    const base = frame.leaves.find((l) => l.id === 'PWR.GEN.ATTR')!;
+    frame.leaves.push(
+      { ...base, id: 'PWR.GEN.PERF', label: '综合性能', terms: ['性能'], also: ['HDL.GEN.ATTR'] },
+      { ...base, id: 'HDL.GEN.ATTR', label: '操控', domainId: 'HDL', domainLabel: '操控', componentId: 'HDL.GEN', terms: ['操控'] },
+    );
+    const stage = await createNlpStage({ codeFrame: frame, lexicon: fixtureLexicon() });
+    const r = stage.analyze('性能很好，性能和性能都不错，就是油耗高');
+    const perf = r.hits.filter((h) => h.term === '性能').map((h) => [h.code, h.domainLabel, h.span[0], h.clauseIndex, h.sentiment]);
+    expect(perf).toEqual([
+      ['PWR.GEN.PERF', '动力', 0, 0, 1],
+      ['HDL.GEN.ATTR', '操控', 0, 0, 1],
+      ['PWR.GEN.PERF', '动力', 5, 1, 1],
+      ['HDL.GEN.ATTR', '操控', 5, 1, 1],
+    ]);
+    // A leaf without `also` is unchanged.
+    expect(r.hits.filter((h) => h.term === '油耗').map((h) => h.code)).toEqual(['FUEL.CONS.ATTR']);
+  });
 });

@@ -1,7 +1,7 @@
 import type { CodeHit, EnrichedEvent, NlpResult } from '../core/enriched-event.js';
 import { StageError } from '../core/errors.js';
 import type { FeedbackEvent } from '../core/feedback-event.js';
-import type { CodeFrame } from './codeframe/types.js';
+import type { CodeFrame, CodeFrameLeaf } from './codeframe/types.js';
 import { normalizeText } from './normalize/normalize.js';
 import { redactText } from './redact/redact.js';
 import type { Segmenter } from './segment/segmenter.js';
@@ -45,6 +45,10 @@ export function createAnalyzer(
 ): (text: string) => NlpResult {
   const codeFrame = { version: frame.version, hash: frame.hash };
   const tagger = new Tagger(frame);
+  // Leaves a hit also counts for (CodeFrameLeaf.also): 性能 is both 动力 and 操控.
+  const byId = new Map(frame.leaves.map((l) => [l.id, l]));
+  const alsoOf = new Map<string, CodeFrameLeaf[]>();
+  for (const l of frame.leaves) if (l.also) alsoOf.set(l.id, l.also.map((id) => byId.get(id)).filter((x): x is CodeFrameLeaf => x !== undefined));
   const splitter = new ClauseSplitter(
     lexicon.contrast.length > 0 ? lexicon.contrast : undefined,
     lexicon.concessive.length > 0 ? lexicon.concessive : undefined,
@@ -76,23 +80,15 @@ export function createAnalyzer(
     const hits: CodeHit[] = [];
     const many = scored.hits.length > 32;
     const seen = many ? new Set<string>() : null;
-    for (const s of scored.hits) {
-      const leaf = s.hit.leaf;
+    const add = (leaf: CodeFrameLeaf, s: (typeof scored.hits)[number]): void => {
       const clauseIndex = s.clause.index;
       // One hit per code per clause: a term repeated in a clause adds no information.
       if (seen !== null) {
         const key = `${leaf.id}\u0000${clauseIndex}`;
-        if (seen.has(key)) continue;
+        if (seen.has(key)) return;
         seen.add(key);
       } else {
-        let dup = false;
-        for (const h of hits) {
-          if (h.clauseIndex === clauseIndex && h.code === leaf.id) {
-            dup = true;
-            break;
-          }
-        }
-        if (dup) continue;
+        for (const h of hits) if (h.clauseIndex === clauseIndex && h.code === leaf.id) return;
       }
       hits.push({
         code: leaf.id,
@@ -109,6 +105,11 @@ export function createAnalyzer(
         department: leaf.department,
         sentimentSource: s.source,
       });
+    };
+    for (const s of scored.hits) {
+      add(s.hit.leaf, s);
+      const also = alsoOf.get(s.hit.leaf.id);
+      if (also !== undefined) for (const leaf of also) add(leaf, s);
     }
     return {
       text,

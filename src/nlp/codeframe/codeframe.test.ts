@@ -181,6 +181,14 @@ describe('lint', () => {
     expect(rules(small())).not.toContain('error:opinion_without_polarity');
   });
 
+  it('finds an also that names no other leaf, and builds the leaf with it', () => {
+    const withAlso = (ids: string): CodeFrameDocument => parseCodeFrameDocument(SMALL.replace('            label: 平顺\n', `            label: 平顺\n            also: [${ids}]\n`));
+    expect(rules(withAlso('PWR.TRANS.ATTR'))).not.toContain('error:unknown_also');
+    expect(buildCodeFrame(withAlso('PWR.TRANS.ATTR')).leaves.find((l) => l.id === 'PWR.TRANS.SMOOTH')?.also).toEqual(['PWR.TRANS.ATTR']);
+    const bad = lintCodeFrame(withAlso('PWR.TRANS.SMOOTH, HDL.GEN.ATTR')).filter((i) => i.rule === 'unknown_also');
+    expect(bad.map((i) => i.path)).toEqual(['domains[0](PWR).components[0](TRANS).leaves[1](SMOOTH).also[0]', 'domains[0](PWR).components[0](TRANS).leaves[1](SMOOTH).also[1]']);
+  });
+
   it('reports missing standard dimensions and warns on repeated terms and scales on polar leaves', () => {
     const doc = parseCodeFrameDocument(SMALL.replace('[顿挫, 頓挫]', '[顿挫, 顿挫]').replace('polarity: -1', 'polarity: -1\n            scale: higher_worse'));
     const found = rules(doc);

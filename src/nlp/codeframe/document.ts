@@ -35,6 +35,11 @@ export const LeafSchema = z
     scale: z.enum(['higher_better', 'higher_worse']).optional().describe('How magnitude words (高/低/大/小) next to a term become polarity.'),
     opinion: z.boolean().optional().describe('True when the terms are themselves evaluations (动力不足, 太丑), not problem names (顿挫).'),
     context: ContextRuleSchema.optional(),
+    also: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Leaf ids a hit on these terms also counts for: a word that names two dimensions (性能 = power and handling).'),
     need: z.string().optional().describe('Need layer basic | performance | delight; inherited from component, then domain.'),
     department: z.string().optional().describe('Owning department; inherited from component, then domain.'),
   })
@@ -205,6 +210,7 @@ export function buildCodeFrame(doc: CodeFrameDocument): CodeFrame {
     if (w.leaf.context) leaf.context = { anyOf: [...w.leaf.context.any_of], window: w.leaf.context.window };
     if (w.leaf.scale) leaf.scale = w.leaf.scale;
     if (w.leaf.opinion) leaf.opinion = true;
+    if (w.leaf.also) leaf.also = [...w.leaf.also];
     leaves.push(leaf);
   }
   return { version: doc.version, hash: codeFrameHash(doc), domains, leaves };

@@ -17,6 +17,7 @@ export type LintRule =
   | 'conflicting_polarity'
   | 'scale_on_polar_leaf'
   | 'opinion_without_polarity'
+  | 'unknown_also'
   | 'unknown_department'
   | 'unknown_need'
   | 'missing_dimension';
@@ -41,7 +42,7 @@ const SEGMENT_ID = /^[A-Z][A-Z0-9_]{0,23}$/;
  * Semantic checks the schema cannot express. Errors: bad or duplicate ids, empty leaves, the same
  * term (after Traditional→Simplified, full→half width) in two codes, a term whose lexicon polarity
  * contradicts its leaf's default polarity, unknown departments and need layers, a missing standard
- * dimension. Warnings: a term repeated within one leaf, a scale on a leaf that already has a polarity.
+ * dimension, an `also` that does not name another leaf. Warnings: a term repeated within one leaf, a scale on a leaf that already has a polarity.
  */
 export function lintCodeFrame(doc: CodeFrameDocument, options: LintOptions = {}): LintIssue[] {
   const issues: LintIssue[] = [];
@@ -83,9 +84,15 @@ export function lintCodeFrame(doc: CodeFrameDocument, options: LintOptions = {})
     }
   }
 
+  const leafIds = new Set<string>();
+  for (const w of walkLeaves(doc)) leafIds.add(w.id);
   const owner = new Map<string, { code: string; term: string }>();
   for (const w of walkLeaves(doc)) {
     const { leaf } = w;
+    for (const [ai, id] of (leaf.also ?? []).entries()) {
+      if (id === w.id || !leafIds.has(id))
+        error('unknown_also', `${w.path}.also[${ai}]`, `Leaf ${w.id} lists ${JSON.stringify(id)} in also; expected the id of another leaf of the frame.`);
+    }
     if (leaf.terms.length === 0) error('empty_leaf', `${w.path}.terms`, `Leaf ${w.id} has no terms.`);
     if (leaf.scale !== undefined && leaf.polarity !== 0)
       warn('scale_on_polar_leaf', `${w.path}.scale`, `Leaf ${w.id} has polarity ${leaf.polarity} and a scale; a scale is meant for neutral attribute leaves.`);

@@ -31,6 +31,11 @@ export interface CodeFrameLeaf {
    * a mention. Problem names (顿挫, 异响, 烧机油) are not: their default polarity is weaker evidence.
    */
   opinion?: boolean;
+  /**
+   * Leaf ids a hit on this leaf also counts for, with the same span, clause and sentiment: a word
+   * that names two dimensions (性能 is power and handling). The terms stay in this leaf only.
+   */
+  also?: string[];
   needLayer: NeedLayer;
   department: Department;
 }
