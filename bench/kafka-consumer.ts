@@ -79,7 +79,7 @@ const subscription = await bus.subscribe({
   group,
   maxBatchRecords: batch,
   // Four partitions at once, their writes gathered into shared inserts: what `voc serve` does with
-  // bus.kafka.consumer.partitionsConsumedConcurrently: 4 (the default stays 1; docs/performance.md).
+  // its default bus.kafka.consumer.partitionsConsumedConcurrently: 4 (docs/performance.md).
   concurrency: Number(arg('concurrency', '4')),
   handler: async (b, signal) => {
     const t = performance.now();

@@ -11,6 +11,7 @@ describe('KafkaBusConfigSchema', () => {
     expect(c.topics).toEqual({ rawPrefix: 'voc.raw.', deadLetters: 'voc.dlq', enriched: null });
     expect(c.producer.compression).toBe('gzip');
     expect(c.consumer.maxBatchRecords).toBe(500);
+    expect(c.consumer.partitionsConsumedConcurrently).toBe(4);
     expect(c.rawRetentionMs).toBeLessThan(c.deadLetterRetentionMs);
   });
 

@@ -73,9 +73,9 @@ export const KafkaConsumerConfigSchema = z
       .int()
       .min(1)
       .max(64)
-      .default(1)
+      .default(4)
       .describe(
-        'Partitions whose batches are handled at the same time by one consumer; the runner gathers their store writes into shared inserts (group commit). 4 measured best on the 2-core bench (docs/performance.md).',
+        'Partitions whose batches are handled at the same time by one consumer; the runner gathers their store writes into shared inserts (group commit), and each partition still commits only after its own records are stored. 4 measured best on the 2-core bench (docs/performance.md); 1 handles one batch at a time.',
       ),
     retryInitialDelayMs: z.number().int().min(1).default(200).describe('First delay before a failed handler call is retried on the same batch (ms); doubles up to retryMaxDelayMs.'),
     retryMaxDelayMs: z.number().int().min(1).default(10_000).describe('Longest delay between handler retries (ms). The batch is retried until it succeeds or the subscription stops.'),

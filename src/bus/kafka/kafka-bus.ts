@@ -451,6 +451,8 @@ class KafkaSubscription {
   readonly #metrics: PipelineMetrics;
   readonly #config: KafkaBusConfig;
   #consumer: Consumer | null = null;
+  /** Per consumer (a restart makes a new one): handler calls failing right now. */
+  readonly #failing = new WeakMap<Consumer, number>();
   #stopping = false;
   #stopped = false;
   #problem: string | null = null;
@@ -585,7 +587,9 @@ class KafkaSubscription {
   /**
    * Calls the handler until it resolves. While it fails, every subscribed topic is paused (no
    * more fetching: memory stays bounded) and heartbeats continue. Returns false when the
-   * subscription stops or the partition was taken away: the chunk stays uncommitted.
+   * subscription stops or the partition was taken away: the chunk stays uncommitted. With several
+   * partitions handled at once, the topics resume only when no handler call is failing any more
+   * (a partition that recovers first must not restart fetching for the others).
    */
   async #handleWithRetry(consumed: ConsumedBatch, payload: EachBatchPayload): Promise<boolean> {
     let failures = 0;
@@ -607,8 +611,14 @@ class KafkaSubscription {
           if (!resume) {
             const consumer = this.#consumer as Consumer;
             const topics = this.#options.topics.map((t) => ({ topic: t }));
-            consumer.pause(topics);
-            resume = () => consumer.resume(topics);
+            const failing = this.#failing.get(consumer) ?? 0;
+            this.#failing.set(consumer, failing + 1);
+            if (failing === 0) consumer.pause(topics);
+            resume = () => {
+              const left = (this.#failing.get(consumer) ?? 1) - 1;
+              this.#failing.set(consumer, left);
+              if (left === 0) consumer.resume(topics);
+            };
           }
           const delay = backoffDelay(
             { maxAttempts: Infinity, initialDelayMs: this.#config.consumer.retryInitialDelayMs, maxDelayMs: this.#config.consumer.retryMaxDelayMs, factor: 2, jitter: 0.2 },

@@ -25,7 +25,9 @@ const bus = new KafkaBus(
   KafkaBusConfigSchema.parse({
     brokers: env('VOC_KAFKA_BROKERS').split(','),
     clientId: `voc-worker-${workerId}`,
-    consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, retryInitialDelayMs: 100, retryMaxDelayMs: 1000 },
+    // One partition at a time: the kill test names "the" uncommitted batch (with several in flight
+    // each would be redelivered, which is also correct but not what it checks).
+    consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, retryInitialDelayMs: 100, retryMaxDelayMs: 1000, partitionsConsumedConcurrently: 1 },
   }),
 );
 await bus.connect();
