@@ -9,7 +9,7 @@
  *     whitespace, CR LF, emoji, full width, placeholders.
  * Also prints the build time and heap of the JS cutter and µs per cut of both. Exits 1 on a difference.
  *
- *   npx tsx bench/jieba-js-compare.ts [--config config] [--count 100000] [--csv path] [--fuzz 200000]
+ *   node --expose-gc --import tsx bench/jieba-js-compare.ts [--config config] [--count 100000] [--csv path] [--fuzz 200000]
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,17 +40,22 @@ const user = userDictionary(terms);
 const native = Jieba.withDict(dict);
 native.loadDict(Buffer.from(user, 'utf8'));
 
+// Build: default dictionary + user dictionary in one go (as segmenter.ts does), then the same
+// with a separate loadDict (jieba-rs's API), which must give the same cutter.
 global.gc?.();
 const heap0 = process.memoryUsage();
 const t0 = performance.now();
-const js = JiebaCutter.withDict(dict);
-const tDict = performance.now() - t0;
-js.loadDict(user);
+const js = JiebaCutter.withDict(dict, user);
 const tBuild = performance.now() - t0;
 global.gc?.();
 const heap1 = process.memoryUsage();
+const t1 = performance.now();
+const js2 = JiebaCutter.withDict(dict);
+const tDict = performance.now() - t1;
+js2.loadDict(user);
+const tLoad = performance.now() - t1 - tDict;
 console.log(
-  `JS cutter: ${js.size} words, built in ${tBuild.toFixed(0)} ms (default dict ${tDict.toFixed(0)} ms); ` +
+  `JS cutter: ${js.size} words, built in ${tBuild.toFixed(0)} ms (default dict alone ${tDict.toFixed(0)} ms, then loadDict(user) ${tLoad.toFixed(0)} ms); ` +
     `heap +${((heap1.heapUsed - heap0.heapUsed) / 1e6).toFixed(1)} MB, array buffers +${((heap1.arrayBuffers - heap0.arrayBuffers) / 1e6).toFixed(1)} MB, ` +
     `rss +${((heap1.rss - heap0.rss) / 1e6).toFixed(1)} MB${global.gc ? '' : ' (run with --expose-gc for exact heap figures)'}`,
 );
@@ -61,9 +66,10 @@ function check(label: string, text: string): void {
   compared++;
   const a = native.cut(text, true);
   const b = js.cut(text);
-  if (a.length === b.length && a.every((t, i) => t === b[i])) return;
+  const c = js2.cut(text);
+  if (a.length === b.length && a.every((t, i) => t === b[i] && t === c[i])) return;
   differing++;
-  if (differing <= 20) console.log(`DIFF (${label}) ${JSON.stringify(text)}\n  native ${JSON.stringify(a)}\n  js     ${JSON.stringify(b)}`);
+  if (differing <= 20) console.log(`DIFF (${label}) ${JSON.stringify(text)}\n  native ${JSON.stringify(a)}\n  js     ${JSON.stringify(b)}\n  js2    ${JSON.stringify(c)}`);
 }
 
 const texts: string[] = [];

@@ -85,6 +85,19 @@ describe('JiebaCutter (TypeScript jieba-rs) against @node-rs/jieba', () => {
     expect(() => a.loadDict('词 x1')).toThrow(/line 1 .*frequency x1 is not a valid integer/);
   });
 
+  it('gives the same cuts after growing its table from a small start', () => {
+    const part = Buffer.from(dict).toString('utf8').split('\n').slice(0, 30000).join('\n');
+    const grown = new JiebaCutter(16);
+    grown.loadDict(part);
+    const reference = Jieba.withDict(Buffer.from(part, 'utf8'));
+    const random = rng(9);
+    const words = dictionaryWords(part);
+    for (let i = 0; i < 500; i++) {
+      const text = fuzzText(random, words);
+      expect(grown.cut(text), text).toEqual(reference.cut(text, true));
+    }
+  });
+
   it('breaks route ties towards the longer word, as jieba-rs does', () => {
     // Frequency 0: every route through these words scores −∞, so all routes tie.
     const small = '甲 0\n乙 0\n甲乙 0\n丙 1\n';

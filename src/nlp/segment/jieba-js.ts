@@ -35,6 +35,10 @@ const MIN_FLOAT = -3.14e100;
 const HAN_LO = 0x4e00;
 const HAN_HI = 0x9fd5;
 
+function utf8(dict: string | Uint8Array): string {
+  return typeof dict === 'string' ? dict : Buffer.from(dict.buffer, dict.byteOffset, dict.byteLength).toString('utf8');
+}
+
 /** Emission log-probabilities for U+4E00..U+9FD5, four per character (B E M S). */
 let emitTable: Float64Array | null = null;
 
@@ -178,22 +182,29 @@ function isAlnum(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
 }
 
+/** Marks a trie node where a dictionary word ends (in the node's second key word, above the code unit). */
+const WORD = 0x10000;
+
+function hash(p: number, c: number): number {
+  return Math.imul(p, 0x9e3779b1) ^ Math.imul(c + 1, 0x85ebca77);
+}
+
 export class JiebaCutter {
-  // Trie over UTF-16 code units. Node 0 is the root; children of the root are found in `rootChild`
-  // (indexed by code unit), the others through an open-addressing table of node ids keyed by
-  // (parent, code unit), each node recording its own parent and code unit.
-  private rootChild = new Int32Array(0x10000);
-  private parent: Int32Array;
-  private unit: Uint16Array;
-  /** Per node: the dictionary record (word index) ending here, or −1. */
-  private word: Int32Array;
-  private nodes = 1;
-  private table: Int32Array;
+  // Trie over UTF-16 code units, in one open-addressing table: a node IS its slot. Slot h is 16
+  // bytes: keys[4h] = parent + 2 (0: empty; the root is −1, so 1), keys[4h + 1] = code unit | WORD,
+  // and, as a double at score[2h + 1], ln(freq) − ln(total) of the word ending there — one cache
+  // line answers "is this the child", "does a word end here" and "what does it add to the route".
+  // The children of the root are also indexed by code unit in `rootChild`.
+  private rootChild = new Int32Array(0x10000).fill(-1);
+  private keys: Int32Array;
   private mask: number;
-  /** Per word: frequency, and ln(freq) − ln(total) for the route. */
+  private nodes = 0;
+  /** Per node: the word ending there (an index into `freq`), when it is marked WORD. */
+  private wordOf: Int32Array;
+  /** The same buffer as `keys`, as doubles (see above). */
+  private score: Float64Array;
+  /** Per word: frequency. */
   private freq: number[] = [];
-  /** Per node: ln(freq) − ln(total) of the word ending here, NaN if none (the hot loop reads this). */
-  private score: Float64Array = new Float64Array(0);
   private total = 0;
   private logTotal = -Infinity;
   private readonly lnCache = new Map<number, number>();
@@ -208,86 +219,99 @@ export class JiebaCutter {
   ends = new Int32Array(256);
   count = 0;
 
-  constructor(capacity = 1 << 16) {
-    this.parent = new Int32Array(capacity);
-    this.unit = new Uint16Array(capacity);
-    this.word = new Int32Array(capacity).fill(-1);
+  /** An empty dictionary with room for about `capacity` trie nodes (more are made room for as needed). */
+  constructor(capacity = 1 << 12) {
     let size = 1024;
     while (size < capacity * 2) size <<= 1;
-    this.table = new Int32Array(size);
+    this.keys = new Int32Array(size * 4);
+    this.score = new Float64Array(this.keys.buffer);
+    this.wordOf = new Int32Array(size);
     this.mask = size - 1;
   }
 
-  /** `Jieba::with_dict`: a cutter over the dictionary text ("word freq [tag]" per line). */
-  static withDict(dict: string | Uint8Array): JiebaCutter {
-    const text = typeof dict === 'string' ? dict : Buffer.from(dict.buffer, dict.byteOffset, dict.byteLength).toString('utf8');
+  /**
+   * `Jieba::with_dict` followed by `load_dict` of each further dictionary ("word freq [tag]" per
+   * line); the scores are computed once, at the end.
+   */
+  static withDict(dict: string | Uint8Array, ...more: (string | Uint8Array)[]): JiebaCutter {
+    const texts = [dict, ...more].map(utf8);
     // Trie nodes: about a sixth of the dictionary's code units for jieba's dictionaries (498,114 of
-    // 3.04 M for the default one); more are added as needed.
-    const j = new JiebaCutter(Math.max(1024, Math.ceil(text.length / 6)));
-    j.loadDict(text);
+    // 3.04 M for the default one).
+    const j = new JiebaCutter(Math.max(1024, Math.ceil(texts.reduce((n, t) => n + t.length, 0) / 6)));
+    for (const t of texts) j.parse(t);
+    j.rescore();
     return j;
   }
 
-  private static hash(p: number, c: number): number {
-    return Math.imul(p, 0x9e3779b1) ^ Math.imul(c + 1, 0x85ebca77);
-  }
-
+  /** The child of node `p` (−1: the root) by code unit `c`, or −1. */
   private child(p: number, c: number): number {
-    if (p === 0) return this.rootChild[c] as number;
+    if (p < 0) return this.rootChild[c] as number;
+    const keys = this.keys;
     const mask = this.mask;
-    let h = JiebaCutter.hash(p, c) & mask;
-    const table = this.table;
+    const pk = p + 2;
+    let h = hash(p, c) & mask;
     for (;;) {
-      const id = table[h] as number;
-      if (id === 0) return 0;
-      if (this.parent[id] === p && this.unit[id] === c) return id;
+      const k = keys[4 * h] as number;
+      if (k === 0) return -1;
+      if (k === pk && ((keys[4 * h + 1] as number) & 0xffff) === c) return h;
       h = (h + 1) & mask;
     }
   }
 
-  /** More node slots (×1.5). */
-  private grow(): void {
-    const cap = Math.ceil(this.parent.length * 1.5);
-    const parent = new Int32Array(cap);
-    parent.set(this.parent);
-    this.parent = parent;
-    const unit = new Uint16Array(cap);
-    unit.set(this.unit);
-    this.unit = unit;
-    const word = new Int32Array(cap).fill(-1);
-    word.set(this.word);
-    this.word = word;
+  private addChild(parent: number, c: number): number {
+    let p = parent;
+    if ((this.nodes + 1) * 5 > (this.mask + 1) * 3) {
+      // At most 60% full: a larger table, where the parent has moved too.
+      const moved = this.rehash();
+      if (p >= 0) p = moved[p] as number;
+    }
+    const keys = this.keys;
+    const mask = this.mask;
+    let h = hash(p, c) & mask;
+    while (keys[4 * h] !== 0) h = (h + 1) & mask;
+    keys[4 * h] = p + 2;
+    keys[4 * h + 1] = c;
+    this.wordOf[h] = -1;
+    if (p < 0) this.rootChild[c] = h;
+    this.nodes++;
+    return h;
   }
 
-  /** A table twice as large (kept at most half full). */
-  private rehash(): void {
-    const size = this.table.length * 2;
-    const table = new Int32Array(size);
+  /**
+   * A table twice as large: every node moves (parents first, since a child's key names its parent).
+   * Returns where each old slot went.
+   */
+  private rehash(): Int32Array {
+    const oldKeys = this.keys;
+    const oldWordOf = this.wordOf;
+    const oldSize = this.mask + 1;
+    const size = oldSize * 2;
     const mask = size - 1;
-    for (let id = 1; id < this.nodes; id++) {
-      if (this.parent[id] === 0) continue;
-      let h = JiebaCutter.hash(this.parent[id] as number, this.unit[id] as number) & mask;
-      while (table[h] !== 0) h = (h + 1) & mask;
-      table[h] = id;
-    }
-    this.table = table;
+    const keys = new Int32Array(size * 4);
+    const wordOf = new Int32Array(size);
+    const moved = new Int32Array(oldSize).fill(-1);
+    const place = (s: number): number => {
+      const done = moved[s] as number;
+      if (done >= 0) return done;
+      const p = (oldKeys[4 * s] as number) - 2;
+      const np = p < 0 ? -1 : place(p);
+      const u = oldKeys[4 * s + 1] as number;
+      const c = u & 0xffff;
+      let h = hash(np, c) & mask;
+      while (keys[4 * h] !== 0) h = (h + 1) & mask;
+      keys[4 * h] = np + 2;
+      keys[4 * h + 1] = u;
+      wordOf[h] = oldWordOf[s] as number;
+      if (np < 0) this.rootChild[c] = h;
+      moved[s] = h;
+      return h;
+    };
+    for (let s = 0; s < oldSize; s++) if (oldKeys[4 * s] !== 0) place(s);
+    this.keys = keys;
+    this.score = new Float64Array(keys.buffer); // the scores are set again at the end of loadDict
+    this.wordOf = wordOf;
     this.mask = mask;
-  }
-
-  private addChild(p: number, c: number): number {
-    if (this.nodes >= this.parent.length) this.grow();
-    if (this.nodes * 2 >= this.table.length) this.rehash();
-    const id = this.nodes++;
-    this.parent[id] = p;
-    this.unit[id] = c;
-    if (p === 0) this.rootChild[c] = id;
-    else {
-      const mask = this.mask;
-      let h = JiebaCutter.hash(p, c) & mask;
-      while (this.table[h] !== 0) h = (h + 1) & mask;
-      this.table[h] = id;
-    }
-    return id;
+    return moved;
   }
 
   private ln(freq: number): number {
@@ -301,7 +325,12 @@ export class JiebaCutter {
 
   /** `Jieba::load_dict`: adds words (a word already present takes the new frequency), re-sums the total. */
   loadDict(dict: string | Uint8Array): void {
-    const text = typeof dict === 'string' ? dict : Buffer.from(dict.buffer, dict.byteOffset, dict.byteLength).toString('utf8');
+    this.parse(utf8(dict));
+    this.rescore();
+  }
+
+  /** Adds the lines of a dictionary to the trie. */
+  private parse(text: string): void {
     const n = text.length;
     let pos = 0;
     let lineNo = 0;
@@ -314,12 +343,12 @@ export class JiebaCutter {
       while (i < eol && isWhite(text.charCodeAt(i))) i++;
       if (i < eol) {
         const ws = i;
-        let node = 0;
+        let node = -1;
         for (; i < eol; i++) {
           const c = text.charCodeAt(i);
           if ((c <= 32 || (c >= 0x85 && c <= 0x3000)) && isWhite(c)) break;
-          let next = node === 0 ? (this.rootChild[c] as number) : this.child(node, c);
-          if (next === 0) next = this.addChild(node, c);
+          let next = this.child(node, c);
+          if (next < 0) next = this.addChild(node, c);
           node = next;
         }
         while (i < eol && isWhite(text.charCodeAt(i))) i++;
@@ -340,25 +369,29 @@ export class JiebaCutter {
             throw new Error(`Dictionary line ${lineNo} (${text.slice(ws, eol).trim()}): frequency ${text.slice(fs, fe)} is not a valid integer.`);
           }
         }
-        const w = this.word[node] as number;
-        if (w >= 0) this.freq[w] = freq;
+        if (((this.keys[4 * node + 1] as number) & WORD) !== 0) this.freq[this.wordOf[node] as number] = freq;
         else {
-          this.word[node] = this.freq.length;
+          this.keys[4 * node + 1] = (this.keys[4 * node + 1] as number) | WORD;
+          this.wordOf[node] = this.freq.length;
           this.freq.push(freq);
         }
       }
       pos = eol + 1;
     }
+  }
+
+  /** Re-sums the total (over every word, as `load_dict` does) and sets every word's score. */
+  private rescore(): void {
     let total = 0;
     for (const f of this.freq) total += f;
     this.total = total;
     this.logTotal = this.ln(total);
-    const score = new Float64Array(this.nodes).fill(NaN);
-    for (let id = 1; id < this.nodes; id++) {
-      const w = this.word[id] as number;
-      if (w >= 0) score[id] = this.ln(this.freq[w] as number) - this.logTotal;
+    const size = this.mask + 1;
+    const keys = this.keys;
+    const score = this.score;
+    for (let h = 0; h < size; h++) {
+      if (((keys[4 * h + 1] as number) & WORD) !== 0) score[2 * h + 1] = this.ln(this.freq[this.wordOf[h] as number] as number) - this.logTotal;
     }
-    this.score = score;
   }
 
   /** Words in the dictionary. */
@@ -368,17 +401,17 @@ export class JiebaCutter {
 
   /** `Jieba::has_word`. */
   hasWord(word: string): boolean {
-    return this.wordNode(word, 0, word.length) !== 0;
+    return this.isWord(word, 0, word.length);
   }
 
-  /** The trie node of text[start, end) if it is a dictionary word, else 0. */
-  private wordNode(text: string, start: number, end: number): number {
-    let node = 0;
+  /** Is text[start, end) a dictionary word? */
+  private isWord(text: string, start: number, end: number): boolean {
+    let node = -1;
     for (let i = start; i < end; i++) {
       node = this.child(node, text.charCodeAt(i));
-      if (node === 0) return 0;
+      if (node < 0) return false;
     }
-    return (this.word[node] as number) >= 0 ? node : 0;
+    return node >= 0 && ((this.keys[4 * node + 1] as number) & WORD) !== 0;
   }
 
   /** `cut(text, true)`: the tokens, concatenating back to `text`. */
@@ -464,6 +497,8 @@ export class JiebaCutter {
     const routeEnd = this.routeEnd;
     const score = this.score;
     const rootChild = this.rootChild;
+    const keys = this.keys;
+    const mask = this.mask;
     const log1 = 0 - this.logTotal;
     routeProb[n] = 0;
     routeEnd[n] = n;
@@ -475,21 +510,33 @@ export class JiebaCutter {
         const h = text.charCodeAt(bs + i - 1);
         if (h >= 0xd800 && h <= 0xdbff) continue;
       }
+      // Every dictionary word starting at i (the DAG), scored as it is found.
       let best = 0;
       let bestEnd = -1;
       let node = rootChild[c] as number;
       let j = i + 1;
-      while (node !== 0) {
-        const s = score[node] as number;
-        if (s === s) {
-          const prob = s + (routeProb[j] as number);
+      while (node >= 0) {
+        if (((keys[4 * node + 1] as number) & WORD) !== 0) {
+          const prob = (score[2 * node + 1] as number) + (routeProb[j] as number);
           if (bestEnd < 0 || prob > best || (prob === best && j > bestEnd)) {
             best = prob;
             bestEnd = j;
           }
         }
         if (j >= n) break;
-        node = this.child(node, text.charCodeAt(bs + j));
+        const u = text.charCodeAt(bs + j);
+        const pk = node + 2;
+        let h = hash(node, u) & mask;
+        for (;;) {
+          const k = keys[4 * h] as number;
+          if (k === 0) {
+            h = -1;
+            break;
+          }
+          if (k === pk && ((keys[4 * h + 1] as number) & 0xffff) === u) break;
+          h = (h + 1) & mask;
+        }
+        node = h;
         j++;
       }
       if (bestEnd < 0) {
@@ -525,7 +572,7 @@ export class JiebaCutter {
       this.push(b);
       return;
     }
-    if (this.wordNode(text, a, b) !== 0) {
+    if (this.isWord(text, a, b)) {
       for (let i = a; i < b; ) {
         i += this.charWidth(text, i, b);
         this.push(i);

@@ -46,9 +46,7 @@ export function userDictionary(terms: Iterable<string>): string {
 export function createSegmenter(terms: Iterable<string>): Segmenter {
   const user = userDictionary(terms);
   if (last?.user !== user) {
-    const built = JiebaCutter.withDict(dict);
-    if (user.length > 0) built.loadDict(user);
-    last = { user, cutter: built };
+    last = { user, cutter: user.length > 0 ? JiebaCutter.withDict(dict, user) : JiebaCutter.withDict(dict) };
   }
   const cutter = last.cutter;
   const fromRaw = (raw: readonly string[]): string[] => {

@@ -54,6 +54,10 @@ export function isSeparator(c: number): boolean {
   );
 }
 
+/** `isSeparator` for every UTF-16 code unit. */
+const SEPARATOR = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) SEPARATOR[c] = isSeparator(c) ? 1 : 0;
+
 export class TokenView {
   /** Per position: BOUNDARY when a token starts there (and at text.length), else NOT_BOUNDARY or UNKNOWN. */
   private boundary: Uint8Array | null = null;
@@ -104,12 +108,13 @@ export class TokenView {
     const text = this.text;
     const n = text.length;
     const b = new Uint8Array(n + 1);
-    const hintChars = this.hintChars;
+    // Hints only matter when segments are cut in batches (no cutter).
+    const hintChars = this.cutter === undefined ? this.hintChars : undefined;
     let seg = -1;
     let inSeg = false;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (isSeparator(c)) {
+      if (SEPARATOR[c] === 1) {
         if (inSeg) {
           this.segEnd.push(i);
           inSeg = false;
