@@ -16,23 +16,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAnalyzer, createNlpStage } from '../src/nlp/stage.js';
 import { fixtureFrame, fixtureLexicon } from '../src/nlp/tag/fixture-frame.js';
+import { mulberry32 as rng } from '../src/core/prng.js';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
 const distIndex = argv.indexOf('--dist');
 const distDir = distIndex >= 0 ? argv[distIndex + 1] : undefined;
 
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ASPECTS = ['动力', '油耗', '空间', '车机', '变速箱', '刹车', '座椅', '隔音', '后备箱', '续航', '充电', '大灯', '方向盘', '底盘', '内饰', '外观', '价格', '售后', '4S店', '客服', '导航', '空调', '胎噪', '风噪', '悬挂'];
 const OPINIONS = ['不错', '很好', '一般', '太差', '有点肉', '特别给力', '不太满意', '还行', '很失望', '非常满意', '太高', '偏小', '很大', '够用', '有异响', '经常卡顿', '没有顿挫', '顿挫明显', '掉电快', '反应慢'];

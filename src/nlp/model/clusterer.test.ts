@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OnlineClusterer } from './clusterer.js';
+import { mulberry32 as rng } from '../../core/prng.js';
 
 function unit(v: number[]): Float32Array {
   const n = Math.hypot(...v);
   return Float32Array.from(v.map((x) => x / n));
 }
 
-/** A deterministic PRNG (mulberry32), so that "random" vectors are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A vector near one of the axes: three well-separated synthetic topics plus noise. */
 function near(axis: number, dim: number, rand: () => number, noise = 0.1): Float32Array {

@@ -6,17 +6,10 @@
  * U+9FD6… (CJK but outside the HMM's range), redaction placeholders, lone surrogates. Deterministic from the seed.
  */
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../core/prng.js';
+
+/** The seeded PRNG the fuzzers use (mulberry32). */
+export { rng };
 
 const PIECES = [
   ' ', '  ', '\t', '\n', '\r\n', '\r', '\u3000', '\u00a0',
