@@ -4,9 +4,13 @@
  * corpus texts, rounds alternating A B A B … so that both see the same machine state. Reports µs
  * per text of wall time and of process CPU time per round, tokens off and on. Asserts nothing.
  *
- *   npx tsx bench/jieba-stage-ab.ts --a /tmp/nlp-base --b . --config /tmp/nlp-config [--count 30000] [--rounds 4]
+ *   npx tsx bench/jieba-stage-ab.ts --a /tmp/nlp-base --b . --config /tmp/nlp-config [--count 30000] [--rounds 4] [--compiled]
+ *
+ * --compiled: each checkout's src/ compiled with its tsc (tsconfig.build.json) into a new directory
+ * under its bench/.cache and its nlp/stage.js timed, as `npm run bench` does; by default the sources run through tsx.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureCorpus, load1, REPO } from './lib/common.js';
@@ -21,6 +25,27 @@ const b = resolve(arg('b', REPO));
 const config = resolve(arg('config', join(REPO, 'config')));
 const count = Number(arg('count', '30000'));
 const rounds = Number(arg('rounds', '4'));
+const compiled = process.argv.includes('--compiled');
+
+/** The stage module of a checkout: its source, or (--compiled) its tsc output, compiled once. */
+const stageJs = new Map<string, string>();
+function stageModule(root: string): string {
+  if (!compiled) return join(root, 'src', 'nlp', 'stage.ts');
+  let p = stageJs.get(root);
+  if (p === undefined) {
+    // Inside the checkout, so that its node_modules resolve.
+    mkdirSync(join(root, 'bench', '.cache'), { recursive: true });
+    const out = mkdtempSync(join(root, 'bench', '.cache', 'nlp-ab-'));
+    try {
+      execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'pipe' });
+    } catch {
+      // Type errors elsewhere in a shared tree still emit JavaScript (noEmitOnError is off).
+    }
+    p = join(out, 'nlp', 'stage.js');
+    stageJs.set(root, p);
+  }
+  return p;
+}
 
 type Analyze = (text: string) => unknown;
 interface StageModule {
@@ -30,7 +55,7 @@ interface StageModule {
 async function build(root: string, tokens: boolean): Promise<{ analyze: Analyze; ms: number; rssMb: number }> {
   const rss0 = process.memoryUsage().rss;
   const t0 = performance.now();
-  const mod = (await import(pathToFileURL(join(root, 'src', 'nlp', 'stage.ts')).href)) as StageModule;
+  const mod = (await import(pathToFileURL(stageModule(root)).href)) as StageModule;
   const stage = await mod.createNlpStage({ codeFramePath: join(config, 'codeframe.yaml'), lexiconDir: join(config, 'lexicon'), tokens });
   return { analyze: stage.analyze, ms: performance.now() - t0, rssMb: (process.memoryUsage().rss - rss0) / 1e6 };
 }
