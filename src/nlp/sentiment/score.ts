@@ -94,6 +94,13 @@ interface Opinion {
   negated: boolean;
   /** Stands for an opinion-bearing code term; its score is counted on that term, not again. */
   fromTerm?: boolean;
+  /** Already added to the clause score (through the first hit it was assigned to). */
+  counted: boolean;
+}
+
+function opinionValue(op: Opinion, scale: Scale | undefined): number {
+  const base = op.cue.kind === 'pol' ? op.cue.weight : op.cue.dir * scaleSign(scale);
+  return base * op.sign * op.factor;
 }
 
 // 没有想象中那么好, 并不像说的那样差: a negator reaches over a comparison to the opinion; 没有出现过
@@ -124,7 +131,9 @@ function clauseFinal(text: string, end: number): boolean {
   return TRAILING_PARTICLES.test(text.slice(end, end + 4));
 }
 
-const NUMERAL_BEFORE = /[0-9零一二两三四五六七八九十百千万个]$/;
+// Numerals (and 个) before 多/少: by code unit, the character before the cue.
+const NUMERAL = new Uint8Array(0x10000);
+for (const ch of '0123456789零一二两三四五六七八九十百千万个') NUMERAL[ch.charCodeAt(0)] = 1;
 
 const COMPARATIVE = /比(?!较)|不如|没有|赶不上/;
 
@@ -162,6 +171,7 @@ function scaleSign(scale: Scale | undefined): number {
 export class SentimentScorer {
   private readonly cues = new TermTrie<Cue>();
   private readonly options: ScorerOptions;
+  private covered = new Uint8Array(256);
 
   constructor(lexicon: Lexicon, options: Partial<ScorerOptions> = {}) {
     this.options = { ...DEFAULT_SCORER_OPTIONS, ...options };
@@ -198,12 +208,15 @@ export class SentimentScorer {
     let docScore = 0;
     // Cue words over the whole text once; a cue inside a code term does not count (the term's own
     // polarity does), nor a one-character opinion/magnitude word that is not a word (差不多, 高速).
-    const covered = new Uint8Array(text.length);
+    // Characters inside a code term: a scratch array, zeroed over the text's length.
+    if (this.covered.length < text.length) this.covered = new Uint8Array(Math.max(text.length, 2 * this.covered.length));
+    const covered = this.covered;
+    covered.fill(0, 0, text.length);
     for (const x of hits) covered.fill(1, x.start, x.end);
     const allCues = this.cues.findAll(text, (m) => {
       for (let i = m.start; i < m.end; i++) if (covered[i] === 1) return false;
       // 13个多, 三十多, 80多: after a numeral 多/少 means "about", not a magnitude.
-      if (m.value.kind === 'mag' && m.end - m.start === 1 && NUMERAL_BEFORE.test(text.slice(Math.max(0, m.start - 1), m.start))) return false;
+      if (m.value.kind === 'mag' && m.end - m.start === 1 && m.start > 0 && NUMERAL[text.charCodeAt(m.start - 1)] === 1) return false;
       if (standsAlone && m.end - m.start === 1 && (m.value.kind === 'pol' || m.value.kind === 'mag')) {
         // A clause-final adjective is a predicate even when jieba glued it to an unknown name (奇骏好).
         return standsAlone(m.start) || clauseFinal(text, m.end);
@@ -213,18 +226,17 @@ export class SentimentScorer {
     let h = 0; // index into hits (sorted by start)
     let c = 0; // index into allCues (sorted by start)
     for (const clause of clauses) {
-      const clauseHits: RawHit[] = [];
-      while (h < hits.length && (hits[h] as RawHit).start < clause.end) {
-        const hit = hits[h] as RawHit;
-        if (hit.start >= clause.start) clauseHits.push(hit);
-        h++;
-      }
-      const cues: Match<Cue>[] = [];
-      while (c < allCues.length && (allCues[c] as Match<Cue>).start < clause.end) {
-        const cue = allCues[c] as Match<Cue>;
-        if (cue.start >= clause.start) cues.push(cue);
-        c++;
-      }
+      // The clause's hits and cues: [h0, h) and [c0, c) once those before its start are passed over.
+      while (h < hits.length && (hits[h] as RawHit).start < clause.start) h++;
+      const h0 = h;
+      while (h < hits.length && (hits[h] as RawHit).start < clause.end) h++;
+      while (c < allCues.length && (allCues[c] as Match<Cue>).start < clause.start) c++;
+      const c0 = c;
+      while (c < allCues.length && (allCues[c] as Match<Cue>).start < clause.end) c++;
+      // Nothing to read (a third of all clauses): no hits, and a clause score of 0 adds nothing.
+      if (h === h0 && c === c0) continue;
+      const clauseHits = hits.slice(h0, h);
+      const cues = allCues.slice(c0, c);
       // An opinion word with a degree reading right before another opinion, magnitude or code term
       // is the adverb: 好担心, 油耗好高, 好舒服.
       for (let k = 0; k < cues.length; k++) {
@@ -240,10 +252,9 @@ export class SentimentScorer {
         const nextIsTerm = clauseHits.some((x) => x.start === cue.end && x.leaf.defaultPolarity !== 0);
         if (nextIsOpinion || nextIsTerm) cues[k] = { ...cue, value: { kind: 'deg', mult: cue.value.degree } };
       }
-      const result = this.scoreClause(clause, clauseHits, cues);
-      for (const s of result.hits) scored.push(s);
+      const clauseScore = this.scoreClause(clause, clauseHits, cues, scored);
       if (!clause.question && !clause.hypothetical) {
-        docScore += result.clauseScore * (clause.contrast ? o.contrastWeight : clause.concessive ? o.concessiveWeight : 1);
+        docScore += clauseScore * (clause.contrast ? o.contrastWeight : clause.concessive ? o.concessiveWeight : 1);
       }
     }
     return {
@@ -252,162 +263,160 @@ export class SentimentScorer {
     };
   }
 
-  private scoreClause(
-    clause: Clause,
-    hits: readonly RawHit[],
-    cues: readonly Match<Cue>[],
-  ): { hits: ScoredHit[]; clauseScore: number } {
-    // Nothing to read (a third of all clauses): the result below would be empty and 0 too.
-    if (hits.length === 0 && cues.length === 0) return { hits: [], clauseScore: 0 };
+  /** Scores one clause's hits (pushed to `out` in the order of `hits`); returns the clause score. */
+  private scoreClause(clause: Clause, hits: readonly RawHit[], cues: readonly Match<Cue>[], out: ScoredHit[]): number {
+    // Nothing to read (a third of all clauses): no hits, and 0.
+    if (hits.length === 0 && cues.length === 0) return 0;
     const o = this.options;
-    // Merge hits and cues by position.
-    type Item = { start: number; end: number; hit?: RawHit; cue?: Cue };
-    const items: Item[] = [];
-    // Both lists come sorted by start: merged in one pass, a hit before a cue at the same start —
-    // what the stable sort of [...hits, ...cues] gives (the sort stays for input that is not sorted).
-    let sorted = true;
-    for (let i = 1; i < hits.length && sorted; i++) if ((hits[i] as RawHit).start < (hits[i - 1] as RawHit).start) sorted = false;
-    for (let i = 1; i < cues.length && sorted; i++) if ((cues[i] as Match<Cue>).start < (cues[i - 1] as Match<Cue>).start) sorted = false;
-    if (sorted) {
-      let a = 0;
-      let b = 0;
-      while (a < hits.length || b < cues.length) {
-        const x = hits[a];
-        const c = cues[b];
-        if (x !== undefined && (c === undefined || x.start <= c.start)) {
-          items.push({ start: x.start, end: x.end, hit: x });
-          a++;
-        } else if (c !== undefined) {
-          items.push({ start: c.start, end: c.end, cue: c.value });
-          b++;
-        }
-      }
-    } else {
-      for (const x of hits) items.push({ start: x.start, end: x.end, hit: x });
-      for (const c of cues) items.push({ start: c.start, end: c.end, cue: c.value });
-      items.sort((a, b) => a.start - b.start);
+    const nh = hits.length;
+    // Hits and cues are read merged by position, a hit before a cue at the same start — what the
+    // stable sort of [...hits, ...cues] gives. Both come sorted by start; input that is not gets
+    // stable-sorted copies (hits by index: per-hit state is kept by index into `hits`).
+    let hitsSorted = true;
+    for (let i = 1; i < nh && hitsSorted; i++) if ((hits[i] as RawHit).start < (hits[i - 1] as RawHit).start) hitsSorted = false;
+    let cuesSorted = true;
+    for (let i = 1; i < cues.length && cuesSorted; i++) if ((cues[i] as Match<Cue>).start < (cues[i - 1] as Match<Cue>).start) cuesSorted = false;
+    let order: number[] | null = null;
+    if (!hitsSorted) {
+      order = hits.map((_, i) => i);
+      order.sort((a, b) => (hits[a] as RawHit).start - (hits[b] as RawHit).start);
     }
+    const cueList = cuesSorted ? cues : [...cues].sort((a, b) => a.start - b.start);
 
-    const assigned = new Map<RawHit, Opinion[]>();
-    const preMods = new Map<RawHit, Mods>();
+    // Per hit (by index into `hits`): the opinions assigned to it, the modifiers right before it.
+    const assigned: (Opinion[] | undefined)[] = new Array<Opinion[] | undefined>(nh);
+    const preMods: (Mods | undefined)[] = new Array<Mods | undefined>(nh);
     const opinions: Opinion[] = [];
-    let pending: RawHit[] = [];
+    // Terms waiting for an opinion: pending[0, np), indices into `hits`.
+    const pending: number[] = [];
+    let np = 0;
     let mods: Mods | null = null;
-    let lastHitBefore: RawHit | undefined;
+    let lastHitBefore = -1;
     let lastPolarOpinion: Opinion | undefined;
-    for (const it of items) {
-      if (mods && it.start - mods.end > o.modifierGap && !extendsNegation(clause, mods, it.start)) mods = null;
-      if (it.hit) {
-        const hit = it.hit;
-        if (mods) preMods.set(hit, mods);
+    let a = 0;
+    let b = 0;
+    while (a < nh || b < cueList.length) {
+      const hi = a < nh ? (order === null ? a : (order[a] as number)) : -1;
+      const x = hi >= 0 ? (hits[hi] as RawHit) : undefined;
+      const cm = cueList[b];
+      const isHit = x !== undefined && (cm === undefined || x.start <= cm.start);
+      const itStart = isHit ? (x as RawHit).start : (cm as Match<Cue>).start;
+      const itEnd = isHit ? (x as RawHit).end : (cm as Match<Cue>).end;
+      if (isHit) a++;
+      else b++;
+      if (mods && itStart - mods.end > o.modifierGap && !extendsNegation(clause, mods, itStart)) mods = null;
+      if (isHit) {
+        const hit = x as RawHit;
+        if (mods) preMods[hi] = mods;
         const def = hit.leaf.defaultPolarity;
         if (def !== 0) {
           // A term that is itself an opinion (死机, 顿挫) also judges the plain aspects waiting
           // before it: 车机常常死机 → 车机 negative. Counted once, on the term itself.
           const negated = mods !== null && mods.neg % 2 === 1;
           const op: Opinion = {
-            start: it.start,
-            end: it.end,
+            start: itStart,
+            end: itEnd,
             cue: { kind: 'pol', weight: def },
             sign: negated ? -1 : 1,
             factor: negated ? negatedTermFactor(def, mods?.weak === true, o) : (mods?.deg ?? 1),
             negated,
             fromTerm: true,
+            counted: false,
           };
-          for (const t of pending) {
-            if (t.leaf.defaultPolarity !== 0 || assigned.has(t)) continue;
-            assigned.set(t, [op]);
+          for (let k = 0; k < np; k++) {
+            const t = pending[k] as number;
+            if ((hits[t] as RawHit).leaf.defaultPolarity !== 0 || assigned[t] !== undefined) continue;
+            assigned[t] = [op];
           }
-          pending = [];
+          np = 0;
         }
         mods = null;
-        pending.push(hit);
-        lastHitBefore = hit;
+        pending[np++] = hi;
+        lastHitBefore = hi;
         continue;
       }
-      const cue = it.cue as Cue;
+      const cue = (cm as Match<Cue>).value;
       if (cue.kind === 'none') {
         mods = null;
         continue;
       }
       if (cue.kind === 'neg' || cue.kind === 'deg') {
-        mods ??= { start: it.start, neg: 0, weak: false, absence: false, deg: 1, end: it.end };
+        mods ??= { start: itStart, neg: 0, weak: false, absence: false, deg: 1, end: itEnd };
         if (cue.kind === 'neg') {
           mods.neg++;
           mods.weak ||= cue.weak;
           mods.absence = cue.absence;
         } else mods.deg *= cue.mult;
-        mods.end = it.end;
+        mods.end = itEnd;
         continue;
       }
       const negated = mods !== null && mods.neg % 2 === 1;
       const modsStart = mods?.start;
       const op: Opinion = {
-        start: it.start,
-        end: it.end,
+        start: itStart,
+        end: itEnd,
         cue,
         sign: negated ? -1 : 1,
         factor: (mods?.deg ?? 1) * (negated && mods?.weak ? o.weakNegationFactor : 1),
         negated,
+        counted: false,
       };
       mods = null;
       opinions.push(op);
-      let targets = pending.length > 0 ? pending : lastHitBefore ? [lastHitBefore] : [];
-      {
-        // 油耗太高: a magnitude word is read right after its term (degree words may sit between);
-        // an opinion word within opinionWindow.
-        const at = modsStart ?? it.start;
-        const window = cue.kind === 'mag' ? o.magnitudeWindow : o.opinionWindow;
-        targets = targets.filter((t) => {
-          const gap = at - t.end;
-          if (gap <= window) return true;
-          // Aspect + 比/不如 + what it is compared with + opinion: 静音比原来的轮胎好些.
-          return gap <= o.comparisonWindow && COMPARATIVE.test(clause.text.slice(t.end - clause.start, at - clause.start));
-        });
-      }
       if (cue.kind === 'pol') lastPolarOpinion = op;
-      for (const t of targets) {
-        const list = assigned.get(t);
+      // The terms waiting before it, else the nearest term before it. 油耗太高: a magnitude word is
+      // read right after its term (degree words may sit between); an opinion word within opinionWindow.
+      const at = modsStart ?? itStart;
+      const window = cue.kind === 'mag' ? o.magnitudeWindow : o.opinionWindow;
+      const n = np > 0 ? np : lastHitBefore >= 0 ? 1 : 0;
+      for (let k = 0; k < n; k++) {
+        const ti = np > 0 ? (pending[k] as number) : lastHitBefore;
+        const t = hits[ti] as RawHit;
+        const gap = at - t.end;
+        // Aspect + 比/不如 + what it is compared with + opinion: 静音比原来的轮胎好些.
+        if (gap > window && !(gap <= o.comparisonWindow && COMPARATIVE.test(clause.text.slice(t.end - clause.start, at - clause.start)))) continue;
+        const list = assigned[ti];
         if (list) list.push(op);
-        else assigned.set(t, [op]);
+        else assigned[ti] = [op];
       }
-      pending = [];
+      np = 0;
     }
     // Terms after the clause's last opinion take the nearest opinion word before them (很喜欢它的
     // 外观). Magnitude words only look forward: 大空间 is a noun phrase, not a verdict.
-    if (pending.length > 0 && lastPolarOpinion !== undefined) {
+    if (np > 0 && lastPolarOpinion !== undefined) {
       const op = lastPolarOpinion;
-      for (const t of pending) if (!assigned.has(t) && t.start - op.end <= o.opinionBackWindow) assigned.set(t, [op]);
+      for (let k = 0; k < np; k++) {
+        const t = pending[k] as number;
+        if (assigned[t] === undefined && (hits[t] as RawHit).start - op.end <= o.opinionBackWindow) assigned[t] = [op];
+      }
     }
 
-    const value = (op: Opinion, scale: Scale | undefined): number => {
-      const base = op.cue.kind === 'pol' ? op.cue.weight : op.cue.dir * scaleSign(scale);
-      return base * op.sign * op.factor;
-    };
-
+    const irrealis = clause.question || clause.hypothetical;
     let clauseScore = 0;
-    const counted = new Set<Opinion>();
-    const out: ScoredHit[] = [];
-    for (const hit of hits) {
-      if (clause.question || clause.hypothetical) {
+    for (let i = 0; i < nh; i++) {
+      const hit = hits[i] as RawHit;
+      if (irrealis) {
         out.push({ hit, clause, sentiment: 0, intensity: 0, source: 'default' });
         continue;
       }
       let score = 0;
       let fromLexicon = false;
-      for (const op of assigned.get(hit) ?? []) {
-        const v = value(op, hit.leaf.scale);
-        if (v !== 0) fromLexicon = true;
-        score += v;
-        if (!counted.has(op) && op.fromTerm !== true) {
-          counted.add(op);
-          clauseScore += v;
+      const ops = assigned[i];
+      if (ops !== undefined) {
+        for (const op of ops) {
+          const v = opinionValue(op, hit.leaf.scale);
+          if (v !== 0) fromLexicon = true;
+          score += v;
+          if (!op.counted && op.fromTerm !== true) {
+            op.counted = true;
+            clauseScore += v;
+          }
         }
       }
       const def = hit.leaf.defaultPolarity;
       if (def === 0 && !fromLexicon) {
         // 没有倒车影像, 没CD: "there is no <feature>" right before a plain aspect is a complaint.
-        const m = preMods.get(hit);
+        const m = preMods[i];
         if (m !== undefined && m.absence && m.neg === 1 && m.end === hit.start) {
           score += o.absenceScore;
           clauseScore += o.absenceScore;
@@ -415,7 +424,7 @@ export class SentimentScorer {
         }
       }
       if (def !== 0) {
-        const m = preMods.get(hit);
+        const m = preMods[i];
         const negated = m !== undefined && m.neg % 2 === 1;
         const negatedAfter = !negated && NEGATED_AFTER.test(clause.text.slice(hit.end - clause.start, hit.end - clause.start + 8));
         const d = negated || negatedAfter ? -def * negatedTermFactor(def, m?.weak === true, o) : def * (m?.deg ?? 1);
@@ -435,8 +444,8 @@ export class SentimentScorer {
     }
     // Opinion words with no code term still colour the document (magnitude words need an aspect).
     for (const op of opinions) {
-      if (!counted.has(op) && op.cue.kind === 'pol') clauseScore += value(op, undefined);
+      if (!op.counted && op.cue.kind === 'pol') clauseScore += opinionValue(op, undefined);
     }
-    return { hits: out, clauseScore: clause.question || clause.hypothetical ? 0 : clauseScore };
+    return irrealis ? 0 : clauseScore;
   }
 }

@@ -50,6 +50,8 @@ export class TermTrie<T> {
   private readonly scratchStarts: number[] = [];
   private readonly scratchCounts: number[] = [];
   private occupied = new Uint8Array(256);
+  /** The one object `keep` is asked about in findAll's second pass. */
+  private readonly probe: Match<T> = { start: 0, end: 0, value: undefined as T };
   private size = 0;
   /** The trie as flat arrays (built on first search after an add): see `compile`. */
   private flat: FlatTrie<T> | null = null;
@@ -213,20 +215,27 @@ export class TermTrie<T> {
         np++;
         if (onCandidate !== undefined) onCandidate(i, ends[ne - 1] as number);
       }
-      // Pass 2: at each position the longest term that `keep` accepts.
+      // Pass 2: at each position the longest term that `keep` accepts. `keep` is asked about one
+      // reused object (it must not hold on to it); a Match is made only for the accepted one.
+      const probe = this.probe;
       let e = 0;
       for (let p = 0; p < np; p++) {
         const start = starts[p] as number;
         const n = counts[p] as number;
         for (let k = e + n - 1; k >= e; k--) {
-          const m: Match<T> = { start, end: ends[k] as number, value: vals[k] as T };
-          if (keep(m)) {
-            candidates.push(m);
+          const end = ends[k] as number;
+          const value = vals[k] as T;
+          probe.start = start;
+          probe.end = end;
+          probe.value = value;
+          if (keep(probe)) {
+            candidates.push({ start, end, value });
             break;
           }
         }
         e += n;
       }
+      probe.value = undefined as T;
     }
     if (candidates.length < 2) return candidates;
     // Fast path: already disjoint (the usual case).
