@@ -34,17 +34,50 @@ const QUESTION_TAIL = /(吗|么|嘛|呢)[\s?？~～]*$|^[^?？]*(多少|怎么�
 
 const QUESTION_PARTICLES = new Set([0x5417, 0x4e48, 0x561b, 0x5462]); // 吗 么 嘛 呢
 
-// A-not-A questions (好不好, 烧不烧, 有没有) and 请问 anywhere in the clause.
-const A_NOT_A = /([\u4e00-\u9fff])[不没]\1|请问/;
 // Irrealis: conditions (如果, 要是 — at the start), wishes and speculation (希望, 可能 — anywhere),
 // and preference-conditioned advice, which names an aspect without judging this car's:
 // 要空间就买大七座, 喜欢操控就选马自达, 论舒适你应该上…, 在乎油耗的话 ….
-const HYPOTHETICAL =
-  /^(如果|假如|要是|万一|假设|倘若|建议|想要|论)|希望|但愿|可能|也许|或许|估计|应该会|的话|^要[^，,]{1,8}(就|买|选|上)|(喜欢|注重|追求|讲究|在乎|在意)[^，,]{1,8}(就|买|选)|可以考虑|推荐你|你应该/;
+// As a regex:
+//   /^(如果|假如|要是|万一|假设|倘若|建议|想要|论)|希望|但愿|可能|也许|或许|估计|应该会|的话|
+//    ^要[^，,]{1,8}(就|买|选|上)|(喜欢|注重|追求|讲究|在乎|在意)[^，,]{1,8}(就|买|选)|可以考虑|推荐你|你应该/
+// `hypothetical` below finds the same in one pass over the clause (its words by first character).
+const HYPO_START = ['如果', '假如', '要是', '万一', '假设', '倘若', '建议', '想要', '论'];
+const HYPO_ANYWHERE = ['希望', '但愿', '可能', '也许', '或许', '估计', '应该会', '的话', '可以考虑', '推荐你', '你应该'];
+const HYPO_PREFERENCE = ['喜欢', '注重', '追求', '讲究', '在乎', '在意'];
+const BUY = '就买选';
+const BUY_OR_GET = '就买选上';
+/** Words anywhere (kind 0) and preference words (kind 1) by their first code unit. */
+const HYPO_BY_FIRST: ({ word: string; pref: boolean }[] | undefined)[] = new Array<{ word: string; pref: boolean }[] | undefined>(0x10000);
+for (const word of HYPO_ANYWHERE) (HYPO_BY_FIRST[word.charCodeAt(0)] ??= []).push({ word, pref: false });
+for (const word of HYPO_PREFERENCE) (HYPO_BY_FIRST[word.charCodeAt(0)] ??= []).push({ word, pref: true });
 
-// Characters without which a regex above cannot match (flags per code unit): a clause holding none
-// of them skips that regex. A_NOT_A needs 不, 没 or 请; HYPOTHETICAL the first character of one of
-// its words (话 for 的话).
+/** [^，,]{1,8} from `from`, then one of `ends`. */
+function windowThen(t: string, from: number, ends: string): boolean {
+  for (let k = from; k < from + 8 && k + 1 < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c === 0xff0c || c === 0x2c) return false;
+    if (ends.includes(t.charAt(k + 1))) return true;
+  }
+  return false;
+}
+
+function hypothetical(t: string): boolean {
+  for (const w of HYPO_START) if (t.startsWith(w)) return true;
+  if (t.charCodeAt(0) === 0x8981 && windowThen(t, 1, BUY_OR_GET)) return true; // 要
+  for (let i = 0; i < t.length; i++) {
+    const words = HYPO_BY_FIRST[t.charCodeAt(i)];
+    if (words === undefined) continue;
+    for (const { word, pref } of words) {
+      if (!t.startsWith(word, i)) continue;
+      if (!pref || windowThen(t, i + word.length, BUY)) return true;
+    }
+  }
+  return false;
+}
+
+// Characters without which a test cannot match (flags per code unit): a clause holding none of them
+// skips that test. A-not-A (aNotA below) needs 不, 没 or 请; hypothetical the first character of
+// one of its words (话 for 的话).
 const NEEDS_A_NOT_A = 1;
 const NEEDS_HYPOTHETICAL = 2;
 const NEEDS_CONCESSIVE = 4;
@@ -55,8 +88,26 @@ function flag(table: Uint8Array, c: number, f: number): void {
 for (const ch of '不没请') flag(GATE, ch.charCodeAt(0), NEEDS_A_NOT_A);
 for (const ch of '如假要万倘建希但可也或估应想论话喜注追讲在推你') flag(GATE, ch.charCodeAt(0), NEEDS_HYPOTHETICAL);
 
+const BU = 0x4e0d; // 不
+const MEI = 0x6ca1; // 没
+
+/**
+ * A-not-A questions (好不好, 烧不烧, 有没有) and 请问 anywhere in the clause: what
+ * /([\u4e00-\u9fff])[不没]\1|请问/ finds, as a loop over the code units (most clauses with 不 or 没
+ * get this far).
+ */
+function aNotA(t: string): boolean {
+  for (let i = 1; i + 1 < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== BU && c !== MEI) continue;
+    const x = t.charCodeAt(i - 1);
+    if (x >= 0x4e00 && x <= 0x9fff && t.charCodeAt(i + 1) === x) return true;
+  }
+  return t.includes('请问');
+}
+
 function isQuestion(t: string, endsWithQuestion: boolean, gate: number): boolean {
-  if ((gate & NEEDS_A_NOT_A) !== 0 && A_NOT_A.test(t)) return true;
+  if ((gate & NEEDS_A_NOT_A) !== 0 && aNotA(t)) return true;
   // Cheap checks first: the tail regex only runs on clauses that end like a question.
   if (!endsWithQuestion && !QUESTION_PARTICLES.has(t.charCodeAt(t.length - 1))) return false;
   return QUESTION_TAIL.test(endsWithQuestion ? `${t}?` : t);
@@ -109,7 +160,7 @@ export class ClauseSplitter {
       index: clauses.length,
       contrast,
       question: isQuestion(t, endsWithQuestion, gate),
-      hypothetical: (gate & NEEDS_HYPOTHETICAL) !== 0 && HYPOTHETICAL.test(t),
+      hypothetical: (gate & NEEDS_HYPOTHETICAL) !== 0 && hypothetical(t),
       concessive,
     });
   }

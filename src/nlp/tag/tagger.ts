@@ -71,24 +71,33 @@ export class Tagger {
    * `aligned` call (see TermTrie.findAll), so the token view can cut what it will need at once.
    */
   match(text: string, aligned?: (start: number, end: number) => boolean, candidate?: (start: number, end: number) => void): RawHit[] {
-    const keep = (m: Match<TermEntry>): boolean => {
-      // A term counts only on word boundaries: not 贵 inside 尊贵, not 油耗大 inside 油耗大概.
-      if (aligned && !aligned(m.start, m.end)) return false;
-      const ctx = m.value.context;
-      if (!ctx) return true;
-      // A context word counts when at most `window` characters lie between it and the term
-      // (等红灯的时候车身一直抖: 7 characters between 红灯 and 抖): it lies wholly in [lo, hi).
-      for (const w of ctx.anyOf) {
-        const lo = Math.max(0, m.start - ctx.window - w.length);
-        const hi = Math.min(text.length, m.end + ctx.window + w.length);
-        const at = text.indexOf(w, lo);
-        if (at !== -1 && at + w.length <= hi) return true;
-      }
-      return false;
-    };
-    const found = this.trie.findAll(text, keep, 0, text.length, candidate);
+    this.text = text;
+    this.aligned = aligned;
+    const found = this.trie.findAll(text, this.keep, 0, text.length, candidate);
+    this.aligned = undefined;
     const hits: RawHit[] = [];
     for (const m of found) hits.push({ leaf: m.value.leaf, start: m.start, end: m.end, term: text.slice(m.start, m.end) });
     return hits;
   }
+
+  /** The text and boundary check of the `match` call under way (read by `keep`, made once). */
+  private text = '';
+  private aligned: ((start: number, end: number) => boolean) | undefined;
+
+  private readonly keep = (m: Match<TermEntry>): boolean => {
+    // A term counts only on word boundaries: not 贵 inside 尊贵, not 油耗大 inside 油耗大概.
+    if (this.aligned && !this.aligned(m.start, m.end)) return false;
+    const ctx = m.value.context;
+    if (!ctx) return true;
+    // A context word counts when at most `window` characters lie between it and the term
+    // (等红灯的时候车身一直抖: 7 characters between 红灯 and 抖): it lies wholly in [lo, hi).
+    const text = this.text;
+    for (const w of ctx.anyOf) {
+      const lo = Math.max(0, m.start - ctx.window - w.length);
+      const hi = Math.min(text.length, m.end + ctx.window + w.length);
+      const at = text.indexOf(w, lo);
+      if (at !== -1 && at + w.length <= hi) return true;
+    }
+    return false;
+  };
 }
