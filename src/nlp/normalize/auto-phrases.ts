@@ -54,19 +54,22 @@ export interface AutoPhraseResult {
   tw: number;
 }
 
-// First code units of the phrases: a text with none of them cannot match PATTERN (most texts).
-const FIRST = new Uint8Array(0x10000);
-for (const p of AUTO_PHRASES) FIRST[p.from.charCodeAt(0)] = 1;
+// The phrases' keys (guards dropped) by their first code unit: a text where no key occurs cannot
+// match PATTERN (most texts, though 车, 手, 自, 后, 电 … start many words).
+const BY_FIRST: (string[] | undefined)[] = new Array<string[] | undefined>(0x10000);
+for (const key of byKey.keys()) (BY_FIRST[key.charCodeAt(0)] ??= []).push(key);
+
+function anyKey(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const keys = BY_FIRST[text.charCodeAt(i)];
+    if (keys === undefined) continue;
+    for (const k of keys) if (text.startsWith(k, i)) return true;
+  }
+  return false;
+}
 
 export function applyAutoPhrases(text: string): AutoPhraseResult {
-  let candidate = false;
-  for (let i = 0; i < text.length; i++) {
-    if (FIRST[text.charCodeAt(i)] === 1) {
-      candidate = true;
-      break;
-    }
-  }
-  if (!candidate) return { text, hk: 0, tw: 0 };
+  if (!anyKey(text)) return { text, hk: 0, tw: 0 };
   PATTERN.lastIndex = 0;
   if (!PATTERN.test(text)) return { text, hk: 0, tw: 0 };
   let hk = 0;

@@ -56,6 +56,11 @@ interface Features {
   wechatChar: boolean;
   qqChar: boolean;
   honorificChar: boolean;
+  /** A plate's province abbreviation (京, 沪, 粤 …). */
+  provinceChar: boolean;
+  /** v/V/w/W (vx, wx, v信, weixin, wechat) and q/Q (QQ, qq). */
+  wechatLetter: boolean;
+  qqLetter: boolean;
 }
 
 const WECHAT_CHAR = 1;
@@ -65,6 +70,11 @@ const TRIGGER = new Uint8Array(0x10000);
 for (const ch of '微威薇') TRIGGER[ch.charCodeAt(0)] = WECHAT_CHAR;
 TRIGGER['扣'.charCodeAt(0)] = QQ_CHAR;
 for (const ch of '先女小师老经阿') TRIGGER[ch.charCodeAt(0)] = HONORIFIC_CHAR;
+const PROVINCE_CHAR = 8;
+const WECHAT_LETTER = 16;
+const QQ_LETTER = 32;
+for (const ch of 'vVwW') TRIGGER[ch.charCodeAt(0)] = WECHAT_LETTER;
+for (const ch of 'qQ') TRIGGER[ch.charCodeAt(0)] = QQ_LETTER;
 
 function features(text: string): Features {
   let digits = 0;
@@ -84,6 +94,7 @@ function features(text: string): Features {
     digitRun = 0;
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
       letter = true;
+      trig |= TRIGGER[c] as number;
       if (++alnumRun > alnum) alnum = alnumRun;
       continue;
     }
@@ -91,7 +102,18 @@ function features(text: string): Features {
     if (c === 0x40) at = true;
     else if (c >= 0x4e00) trig |= TRIGGER[c] as number;
   }
-  return { digits, alnum, letter, at, wechatChar: (trig & WECHAT_CHAR) !== 0, qqChar: (trig & QQ_CHAR) !== 0, honorificChar: (trig & HONORIFIC_CHAR) !== 0 };
+  return {
+    digits,
+    alnum,
+    letter,
+    at,
+    wechatChar: (trig & WECHAT_CHAR) !== 0,
+    qqChar: (trig & QQ_CHAR) !== 0,
+    honorificChar: (trig & HONORIFIC_CHAR) !== 0,
+    provinceChar: (trig & PROVINCE_CHAR) !== 0,
+    wechatLetter: (trig & WECHAT_LETTER) !== 0,
+    qqLetter: (trig & QQ_LETTER) !== 0,
+  };
 }
 
 const NB = '(?<![0-9A-Za-z])'; // not preceded by an ASCII letter or digit
@@ -105,6 +127,7 @@ function digitsOnly(s: string): string {
 const PHONE_CONTEXT = /(电话|座机|致电|拨打|打|联系|热线|tel|Tel|TEL|号码)[:：\s]*$/;
 const VIN_CONTEXT = /(车架号|车架|VIN|vin|底盘号|识别码|识别代码)[码号]?[:：\s是为]*$/;
 const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
+for (const ch of PLATE_PROVINCES) TRIGGER[ch.charCodeAt(0)] = (TRIGGER[ch.charCodeAt(0)] as number) | PROVINCE_CHAR;
 
 const DETECTORS: Detector[] = [
   // Starts only at the beginning of a run of local-part characters: without the lookbehind a long
@@ -158,21 +181,21 @@ const DETECTORS: Detector[] = [
     // Plate: province abbreviation + letter (no I/O) + 5 (petrol) or 6 (new energy) characters,
     // or 4 + 学/警/挂/港/澳. Needs at least two digits so product names such as 新ATS-L survive.
     type: 'plate',
-    gate: (f) => f.letter,
+    gate: (f) => f.letter && f.provinceChar,
     re: new RegExp(`[${PLATE_PROVINCES}][A-HJ-NP-Za-hj-np-z][·・\\s-]?(?:[A-HJ-NP-Za-hj-np-z0-9]{5,6}|[A-HJ-NP-Za-hj-np-z0-9]{4}[学警挂港澳])${NA}`, 'g'),
     accept: (v) => (v.slice(2).match(/[0-9]/g)?.length ?? 0) >= 2,
   },
   {
     // WeChat id after 微信/vx/wx: 6–20 characters starting with a letter, or a phone-like number.
     type: 'wechat',
-    gate: (f) => f.letter || f.wechatChar,
+    gate: (f) => f.wechatLetter || f.wechatChar,
     re: /(?:微信|威信|薇信|v信|V信|vx|VX|Vx|wx|WX|weixin|wechat|WeChat)(号|id|ID)?(?:[:：]|是|为|\s)*([A-Za-z][-_A-Za-z0-9]{5,19}|\d{6,11})(?![-_A-Za-z0-9])/g,
     group: 2,
     accept: (v, text, start) => /[0-9_-]/.test(v) || /(号|id|ID|[:：是为])\s*$/.test(text.slice(Math.max(0, start - 3), start)),
   },
   {
     type: 'qq',
-    gate: (f) => f.letter || f.qqChar,
+    gate: (f) => f.qqLetter || f.qqChar,
     re: /(?:QQ|qq|扣扣)(?:号|号码)?(?:[:：]|是|为|\s)*([1-9]\d{4,10})(?![0-9])/g,
     group: 1,
   },
