@@ -10,7 +10,7 @@
  * under its bench/.cache and its nlp/stage.js timed, as `npm run bench` does; by default the sources run through tsx.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureCorpus, load1, REPO } from './lib/common.js';
@@ -43,6 +43,7 @@ function stageModule(root: string): string {
     }
     p = join(out, 'nlp', 'stage.js');
     stageJs.set(root, p);
+    process.on('exit', () => rmSync(out, { recursive: true, force: true }));
   }
   return p;
 }
