@@ -22,12 +22,7 @@ import { JiebaCutter } from '../src/nlp/segment/jieba-js.js';
 import { dictionaryWords, fuzzText, rng } from '../src/nlp/segment/jieba-fuzz.js';
 import { userDictionary } from '../src/nlp/segment/segmenter.js';
 import { Tagger } from '../src/nlp/tag/tagger.js';
-import { ensureCorpus, REPO } from './lib/common.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
+import { arg, ensureCorpus, REPO } from './lib/common.js';
 
 const config = resolve(arg('config', join(REPO, 'config')));
 const count = Number(arg('count', '100000'));

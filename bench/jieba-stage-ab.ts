@@ -13,12 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureCorpus, load1, REPO } from './lib/common.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
+import { arg, ensureCorpus, load1, REPO } from './lib/common.js';
 
 const a = resolve(arg('a', '/tmp/nlp-base'));
 const b = resolve(arg('b', REPO));

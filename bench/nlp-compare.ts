@@ -16,12 +16,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NlpResult } from '../src/core/enriched-event.js';
-import { ensureCorpus, REPO } from './lib/common.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
+import { arg, ensureCorpus, REPO } from './lib/common.js';
 
 const a = resolve(arg('a', '/tmp/nlp-base'));
 const b = resolve(arg('b', REPO));

@@ -21,12 +21,7 @@ import { parseFeedbackEventLine } from '../src/connectors/feedback-events/parse.
 import type { FeedbackEvent } from '../src/core/feedback-event.js';
 import * as srcStage from '../src/nlp/stage.js';
 import type * as PoolModule from '../src/nlp/worker-pool.js';
-import { CACHE, REPO } from './lib/common.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
+import { arg, CACHE, REPO } from './lib/common.js';
 
 const corpus = arg('corpus', '');
 const docs = Number(arg('docs', '50000'));

@@ -12,7 +12,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ensureCorpus, fmt, REPO, RESULTS, runChild } from './lib/common.js';
+import { arg, ensureCorpus, fmt, REPO, RESULTS, runChild } from './lib/common.js';
 import { embeddedEnv } from './replay-embedded.js';
 
 interface CallFrame {
@@ -91,11 +91,6 @@ export function summarize(profile: CpuProfile): { totalMs: number; areas: { area
       .slice(0, 30)
       .map((f) => ({ fn: f.fn, where: f.where, ms: f.us / 1000, pct: (100 * f.us) / total })),
   };
-}
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
 if (process.argv[1]?.endsWith('profile.ts')) {

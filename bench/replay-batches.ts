@@ -15,13 +15,8 @@ import { PipelineMetrics } from '../src/core/metrics.js';
 import { runReplay } from '../src/runner/replay.js';
 import { openPipeline } from '../src/runner/wiring.js';
 import { timedSink } from './lib/timed-sink.js';
-import { ensureCorpus } from './lib/common.js';
+import { arg, ensureCorpus } from './lib/common.js';
 import { embeddedEnv } from './replay-embedded.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
 
 const records = Number(arg('records', '20000'));
 const batchSize = Number(arg('batch-size', '1000'));

@@ -18,12 +18,7 @@ import { createLogger } from '../src/core/logger.js';
 import { PipelineMetrics } from '../src/core/metrics.js';
 import { createNlpStage } from '../src/nlp/stage.js';
 import { openSink } from '../src/runner/wiring.js';
-import { ensureCorpus, load1 } from './lib/common.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
+import { arg, ensureCorpus, load1 } from './lib/common.js';
 
 export interface SinkFigure {
   store: string;

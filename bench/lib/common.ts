@@ -31,6 +31,12 @@ export function machine(): Machine {
 }
 
 /** 1-minute load average: the machine is shared, so every figure carries the load it ran under. */
+/** The value after `--name` on the command line, or `fallback`. */
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] as string) : fallback;
+}
+
 export function load1(): number {
   return Math.round(loadavg()[0]! * 100) / 100;
 }
