@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/bus/bus.js';
+import type { ConsumedBatch, Subscription } from '../../src/bus/bus.js';
 import { KafkaBusConfigSchema } from '../../src/bus/kafka/config.js';
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.js';
 import { SinkRejectedError } from '../../src/core/errors.js';
@@ -17,6 +17,15 @@ import { waitFor } from '../contract/bus-contract-suite.js';
 import { KAFKA_BROKERS, kafkaAvailable, randomName } from './helpers/services.js';
 
 const FILE = basename(fileURLToPath(import.meta.url));
+
+/** What the handler throws while "ClickHouse is down". */
+const sinkDown = (): Promise<never> => Promise.reject(new SinkRejectedError('ClickHouse is down.', { retriable: true, code: 'SINK_DOWN' }));
+
+/** Counts each record of a handled chunk (a record seen twice would count 2). */
+function countHandled(handled: Map<string, number>, batch: ConsumedBatch): Promise<void> {
+  for (const r of batch.records) handled.set(r.value.toString(), (handled.get(r.value.toString()) ?? 0) + 1);
+  return Promise.resolve();
+}
 
 async function publishNumbers(bus: KafkaBus, topic: string, n: number): Promise<void> {
   await bus.ensureTopics([{ name: topic, partitions: 3 }]);
@@ -68,10 +77,9 @@ describe.runIf(kafkaAvailable(FILE))('Kafka back-pressure while the sink is down
           if (failures < 25) {
             failures++;
             failedChunks.add(`${batch.partition}/${batch.records[0]?.offset}/${batch.records.length}`);
-            return Promise.reject(new SinkRejectedError('ClickHouse is down.', { retriable: true, code: 'SINK_DOWN' }));
+            return sinkDown();
           }
-          for (const r of batch.records) handled.set(r.value.toString(), (handled.get(r.value.toString()) ?? 0) + 1);
-          return Promise.resolve();
+          return countHandled(handled, batch);
         },
         onHandlerError: (err) => errors.push(err),
       }),
@@ -110,11 +118,10 @@ describe.runIf(kafkaAvailable(FILE))('Kafka back-pressure while the sink is down
             let set = failedChunks.get(batch.partition);
             if (!set) failedChunks.set(batch.partition, (set = new Set()));
             set.add(`${batch.records[0]?.offset}/${batch.records.length}`);
-            return Promise.reject(new SinkRejectedError('ClickHouse is down.', { retriable: true, code: 'SINK_DOWN' }));
+            return sinkDown();
           }
           if (partition0Down) handledWhileDown.push(`${batch.partition}/${batch.records[0]?.offset}`);
-          for (const r of batch.records) handled.set(r.value.toString(), (handled.get(r.value.toString()) ?? 0) + 1);
-          return Promise.resolve();
+          return countHandled(handled, batch);
         },
       }),
     );
