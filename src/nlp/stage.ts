@@ -55,26 +55,23 @@ export function createAnalyzer(
   );
   const scorer = new SentimentScorer(lexicon, options.scorer);
   // The segmenter is always built: terms and one-character opinion words are vetted against token
-  // boundaries (lazily: a text without a candidate never gets cut when tokens are off).
+  // boundaries (lazily: a text without a candidate never gets cut when tokens are off). Its cutter
+  // cuts the one segment asked about straight to offsets, so no segments are hinted in advance
+  // (TokenView.hint serves cut functions without a cutter).
   const segmenter: Segmenter = createSegmenter(tagger.terms);
   const wantTokens = options.tokens !== false;
-  // One-character opinion and magnitude words (贵, 高, 肉): the scorer asks whether they stand
-  // alone, so their segments are cut together with the code terms' (see TokenView.hint).
-  const cueChars = new Uint8Array(0x10000);
-  for (const w of [...lexicon.polarity.keys(), ...lexicon.magnitude.keys()]) if (w.length === 1) cueChars[w.charCodeAt(0)] = 1;
   // Callbacks made once, over the view of the text being analysed (analyze is synchronous).
   let view: TokenView;
   const aligned = (start: number, end: number): boolean => view.aligned(start, end);
   const standsAlone = (pos: number): boolean => view.standsAlone(pos);
-  const candidate = (start: number, end: number): void => view.hint(start, end);
   return (input: string): NlpResult => {
     const norm = normalizeText(input);
     // Redaction runs on the normalised text (half-width digits) and before anything else reads it:
     // every later step and the output see placeholders only.
     const red = redactText(norm.text);
     const text = red.text;
-    view = new TokenView(text, segmenter.cutRaw, scorer.modifiers, wantTokens ? segmenter.cutRaw(text) : undefined, cueChars);
-    const raw = tagger.match(text, aligned, candidate);
+    view = new TokenView(text, segmenter.cutRaw, scorer.modifiers, wantTokens ? segmenter.cutRaw(text) : undefined);
+    const raw = tagger.match(text, aligned);
     const clauses = splitter.split(text);
     const scored = scorer.score(text, clauses, raw, standsAlone);
     const hits: CodeHit[] = [];
