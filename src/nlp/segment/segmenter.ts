@@ -6,8 +6,9 @@ import { JiebaCutter } from './jieba-js.js';
  * behind @node-rs/jieba that gives the same tokens without crossing N-API (docs/nlp.md, "Segment"),
  * over jieba's default dictionary as @node-rs/jieba ships it. The default dictionary is extended
  * with every code-frame term at a high frequency, so each term comes out as one token (顿挫, 拨箱,
- * 给油, 4S店). Redaction placeholders (〔手机号〕) are kept as single tokens. Tagging does not use the tokens (see
- * tag/matcher.ts); they are reported in the output for search and topic work downstream.
+ * 给油, 4S店). Redaction placeholders (〔手机号〕) are kept as single tokens. Tagging matches terms on
+ * characters (tag/matcher.ts) and asks only for token boundaries (token-view.ts); the tokens are
+ * reported in the output for search and topic work downstream.
  */
 export interface Segmenter {
   /** Tokens for the output: whitespace dropped, placeholders whole. */
