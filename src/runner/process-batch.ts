@@ -1,4 +1,4 @@
-import { FeedbackEventSchema, type Channel, type FeedbackEvent } from '../core/feedback-event.js';
+import { CHANNELS, FeedbackEventSchema, type Channel, type FeedbackEvent } from '../core/feedback-event.js';
 import { deadLetterFrom, type DeadLetter } from '../core/dead-letter.js';
 import type { EnrichedEvent } from '../core/enriched-event.js';
 import { StageError, ValidationError } from '../core/errors.js';
@@ -181,28 +181,42 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
     }
     if (deps.refine && enriched.length > 0) enriched = await deps.refine(enriched);
 
+    // The per-channel and redaction counts are taken now and given to the metrics once the batch is
+    // durable: the events themselves are let go of below, before the write.
+    const sent = new Map<Channel, number>();
+    const redactions = new Map<string, number>();
+    for (const e of enriched) {
+      sent.set(e.event.channel, (sent.get(e.event.channel) ?? 0) + 1);
+      for (const [type, n] of Object.entries(e.nlp.redactions)) if (n) redactions.set(type, (redactions.get(type) ?? 0) + n);
+    }
     let stored = 0;
     if (enriched.length > 0) {
       const started = performance.now();
+      const total = enriched.length;
+      // Encoded for the store now (when the sink can): thousands of EnrichedEvents waiting for a
+      // group-commit insert would otherwise be the largest thing on the heap.
+      const piece = writer.prepare(enriched);
+      enriched = [];
       // Written, duplicates and mentions are counted by the writer once per write; this batch's
       // share is what the invariant needs: every event the store took, new or already there.
-      const { rejected } = await retry(() => writer.write(enriched), {
+      const { rejected } = await retry(() => writer.write(piece), {
         policy: deps.retryPolicy,
         signal,
         onRetry: (err, attempt, delayMs) => deps.logger.warn({ err, attempt, delayMs, sink: deps.sink.name }, 'Sink write failed; retrying.'),
       });
       metrics.sinkLatency.observe({ sink: deps.sink.name }, (performance.now() - started) / 1000);
-      stored = enriched.length - rejected.length;
-      const byId = new Map(enriched.map((e) => [e.event.id, e]));
+      stored = total - rejected.length;
       for (const rej of rejected) {
-        const e = byId.get(rej.eventId);
+        // A sink that does not prepare hands back the events themselves: their origin is there.
+        const e = Array.isArray(piece) ? piece.find((x) => x.event.id === rej.eventId)?.event : undefined;
+        const channel = rej.channel ?? e?.channel;
         letters.push(
           deadLetterFrom({
             stage: 'sink',
             error: rej.error,
             position: rej.eventId,
-            source: e?.event.source ?? deps.sink.name,
-            channel: e?.event.channel ?? null,
+            source: rej.source ?? e?.source ?? deps.sink.name,
+            channel: (CHANNELS as readonly string[]).includes(channel as string) ? (channel as Channel) : null,
             eventId: rej.eventId,
             payload: rej.eventId,
           }),
@@ -218,12 +232,6 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
     for (const l of letters) {
       c.deadLetterCodes.set(l.code, (c.deadLetterCodes.get(l.code) ?? 0) + 1);
       metrics.deadLettered.inc({ component: 'nlp', stage: l.stage, code: l.code });
-    }
-    const sent = new Map<Channel, number>();
-    const redactions = new Map<string, number>();
-    for (const e of enriched) {
-      sent.set(e.event.channel, (sent.get(e.event.channel) ?? 0) + 1);
-      for (const [type, n] of Object.entries(e.nlp.redactions)) if (n) redactions.set(type, (redactions.get(type) ?? 0) + n);
     }
     for (const [channel, n] of sent) metrics.sent.inc({ component: 'nlp', channel }, n);
     for (const [type, n] of redactions) metrics.redactions.inc({ type }, n);

@@ -9,7 +9,7 @@ import { silentLogger } from '../core/logger.js';
 import { PipelineMetrics } from '../core/metrics.js';
 import { createNlpStage } from '../nlp/stage.js';
 import { NlpWorkerPool } from '../nlp/worker-pool.js';
-import { FakeSink } from '../../test/support/fake-sink.js';
+import { FakeSink, PreparingFakeSink } from '../../test/support/fake-sink.js';
 import { runReplay } from './replay.js';
 import { defaultTopicNames } from './topics.js';
 
@@ -160,6 +160,25 @@ describe('runReplay', () => {
     expect(sink.events.size).toBe(9);
     expect(counters.deadLettered).toBe(1);
     expect(sink.deadLetters[0]?.stage).toBe('sink');
+    expect(counters.balanced()).toBe(true);
+  });
+
+  it('names the channel and source of a record the store rejects, when the sink prepared it', async () => {
+    const file = fixture(Array.from({ length: 10 }, (_, i) => good(i)));
+    const sink = new PreparingFakeSink();
+    const { eventId } = await import('../core/feedback-event.js');
+    sink.rejectIds.add(eventId('social', 'test', 'r3'));
+    sink.refuseOnPrepare.add(eventId('social', 'test', 'r5'));
+    const { counters } = await replay(file, sink);
+    expect(sink.prepared).toBe(10);
+    expect(sink.events.size).toBe(8);
+    expect(sink.deadLetters.map((l) => [l.stage, l.eventId, l.channel, l.source])).toEqual(
+      expect.arrayContaining([
+        ['sink', eventId('social', 'test', 'r3'), 'social', 'test'],
+        ['sink', eventId('social', 'test', 'r5'), 'social', 'test'],
+      ]),
+    );
+    expect(counters.deadLettered).toBe(2);
     expect(counters.balanced()).toBe(true);
   });
 

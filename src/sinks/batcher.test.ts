@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../core/errors.js';
-import { FakeSink } from '../../test/support/fake-sink.js';
+import { FakeSink, PreparingFakeSink } from '../../test/support/fake-sink.js';
 import { makeMixedEvents } from '../../test/contract/sink-fixtures.js';
 import { SinkBatcher } from './batcher.js';
 
@@ -128,5 +128,22 @@ describe('SinkBatcher', () => {
     expect(again.rejected).toEqual([]);
     expect(sink.events.size).toBe(2);
     await b.close();
+  });
+
+  it('with a sink that prepares: encodes each piece on arrival, writes pieces together, hands each its own refusals', async () => {
+    const sink = new PreparingFakeSink();
+    const events = makeMixedEvents(12, 'prep');
+    sink.refuseOnPrepare.add(events[1]!.event.id);
+    sink.rejectIds.add(events[9]!.event.id);
+    const b = new SinkBatcher(sink, { maxEvents: 12, maxWaitMs: 60_000, maxPendingEvents: 12 });
+    const seen: string[][] = [];
+    for (let i = 0; i < 12; i += 4) await b.add(events.slice(i, i + 4), ({ rejected }) => void seen.push(rejected.map((r) => r.eventId)));
+    // Encoded as they arrived, before any write.
+    expect(sink.prepared).toBe(12);
+    expect(sink.writes).toEqual([]);
+    await b.close();
+    expect(sink.writes).toEqual([3]);
+    expect(seen).toEqual([[events[1]!.event.id], [], [events[9]!.event.id]]);
+    expect(sink.events.size).toBe(10);
   });
 });

@@ -1,6 +1,6 @@
 import type { EnrichedEvent } from '../core/enriched-event.js';
 import type { Logger } from '../core/logger.js';
-import type { Sink, WriteResult } from './sink.js';
+import type { PreparedEvents, RejectedEvent, Sink, WriteResult } from './sink.js';
 
 export interface SinkBatcherOptions {
   /** Flush when this many events are buffered; no write holds more (a larger piece goes alone). */
@@ -30,8 +30,14 @@ export interface PieceOutcome {
 /** Called once the events of one add() are durable: the place to ack or commit offsets. */
 export type BatchAck = (outcome: PieceOutcome) => void | Promise<void>;
 
+/** What add() and write() take: events, or what SinkBatcher.prepare made of them. */
+export type BatchPiece = EnrichedEvent[] | PreparedEvents;
+
 interface Entry {
-  events: EnrichedEvent[];
+  /** Prepared when the sink can (Sink.prepare), else the events themselves. */
+  piece: BatchPiece;
+  /** Events given, accepted or not: what counts against the bounds. */
+  count: number;
   ack: BatchAck | undefined;
   /** Set by write(): a failed write rejects this piece alone instead of failing the batcher. */
   fail?: (err: unknown) => void;
@@ -83,20 +89,36 @@ export class SinkBatcher {
     return this.#buffered + this.#inflight;
   }
 
+  /**
+   * Encodes events for the store now when the sink can (Sink.prepare), so that the caller may let
+   * go of them while the piece waits for its write: the events as they are otherwise.
+   */
+  prepare(events: EnrichedEvent[]): BatchPiece {
+    return this.#canPrepare ? (this.#sink.prepare as (e: EnrichedEvent[]) => PreparedEvents).call(this.#sink, events) : events;
+  }
+
+  get #canPrepare(): boolean {
+    return typeof this.#sink.prepare === 'function' && typeof this.#sink.writePrepared === 'function';
+  }
+
   /** Accepts events (waiting while the batcher is full); `ack` runs once they are durable. */
-  async add(events: EnrichedEvent[], ack?: BatchAck): Promise<void> {
-    await this.#admit(events.length);
-    this.#enqueue({ events, ack });
+  async add(events: BatchPiece, ack?: BatchAck): Promise<void> {
+    const piece = Array.isArray(events) ? this.prepare(events) : events;
+    const count = pieceCount(piece);
+    await this.#admit(count);
+    this.#enqueue({ piece, count, ack });
   }
 
   /**
    * Writes events together with whatever else is buffered, and resolves once they are durable
    * with this piece's outcome; rejects if that write finally fails (the batcher goes on).
    */
-  async write(events: EnrichedEvent[]): Promise<PieceOutcome> {
-    await this.#admit(events.length);
+  async write(events: BatchPiece): Promise<PieceOutcome> {
+    const piece = Array.isArray(events) ? this.prepare(events) : events;
+    const count = pieceCount(piece);
+    await this.#admit(count);
     return new Promise<PieceOutcome>((resolve, reject) => {
-      this.#enqueue({ events, ack: resolve, fail: reject });
+      this.#enqueue({ piece, count, ack: resolve, fail: reject });
     });
   }
 
@@ -132,7 +154,7 @@ export class SinkBatcher {
 
   #enqueue(entry: Entry): void {
     this.#buffer.push(entry);
-    this.#buffered += entry.events.length;
+    this.#buffered += entry.count;
     if (this.#o.whenIdle || this.#buffered >= this.#o.maxEvents) {
       this.#due = true;
       // Start on the next turn, so that pieces added in the same turn share the write.
@@ -165,9 +187,9 @@ export class SinkBatcher {
     let n = 0;
     while (this.#buffer.length > 0) {
       const next = this.#buffer[0] as Entry;
-      if (entries.length > 0 && n + next.events.length > this.#o.maxEvents) break;
+      if (entries.length > 0 && n + next.count > this.#o.maxEvents) break;
       entries.push(next);
-      n += next.events.length;
+      n += next.count;
       this.#buffer.shift();
     }
     this.#buffered -= n;
@@ -183,10 +205,9 @@ export class SinkBatcher {
 
   async #write(entries: Entry[], n: number): Promise<void> {
     try {
-      const events = entries.length === 1 ? (entries[0] as Entry).events : entries.flatMap((e) => e.events);
       let result: WriteResult;
       try {
-        result = await this.#sink.writeBatch(events);
+        result = await this.#writeEntries(entries);
       } catch (err) {
         const poisons = entries.some((e) => !e.fail);
         if (poisons) {
@@ -199,11 +220,15 @@ export class SinkBatcher {
         return;
       }
       this.#onWrite?.(result, n);
+      // A prepared piece's own refusals are its own; the store's refusals go to the piece holding the id.
+      const own = new Set<RejectedEvent>();
+      for (const e of entries) if (!Array.isArray(e.piece)) for (const r of e.piece.rejected) own.add(r);
+      const byStore = own.size === 0 ? result.rejected : result.rejected.filter((r) => !own.has(r));
       for (const e of entries) {
-        let rejected: WriteResult['rejected'] = [];
-        if (result.rejected.length > 0) {
-          const ids = new Set(e.events.map((ev) => ev.event.id));
-          rejected = result.rejected.filter((r) => ids.has(r.eventId));
+        let rejected: WriteResult['rejected'] = Array.isArray(e.piece) ? [] : [...e.piece.rejected];
+        if (byStore.length > 0) {
+          const ids = new Set(Array.isArray(e.piece) ? e.piece.map((ev) => ev.event.id) : e.piece.eventIds);
+          rejected = rejected.concat(byStore.filter((r) => ids.has(r.eventId)));
         }
         try {
           await e.ack?.({ rejected, result });
@@ -219,4 +244,22 @@ export class SinkBatcher {
       for (const wake of this.#waiters.splice(0)) wake();
     }
   }
+
+  /** One write for the entries: prepared pieces together, or the events of the raw ones. */
+  #writeEntries(entries: Entry[]): Promise<WriteResult> {
+    const raw: EnrichedEvent[][] = [];
+    const prepared: PreparedEvents[] = [];
+    for (const e of entries) {
+      if (Array.isArray(e.piece)) raw.push(e.piece);
+      else prepared.push(e.piece);
+    }
+    if (raw.length === 0 && this.#sink.writePrepared) return this.#sink.writePrepared(prepared);
+    // prepare() makes prepared pieces only for a sink that writes them, so these come from elsewhere.
+    if (prepared.length > 0) return Promise.reject(new TypeError(`SinkBatcher: sink ${this.#sink.name} was given prepared events it cannot write with others.`));
+    return this.#sink.writeBatch(raw.length === 1 ? (raw[0] as EnrichedEvent[]) : raw.flat());
+  }
+}
+
+function pieceCount(piece: BatchPiece): number {
+  return Array.isArray(piece) ? piece.length : piece.eventIds.length + piece.rejected.length;
 }

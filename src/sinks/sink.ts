@@ -10,7 +10,26 @@ export interface WriteResult {
   /** Mention rows (event × code) written. */
   mentions: number;
   /** Records the store refused permanently; the caller dead-letters them. */
-  rejected: { eventId: string; error: unknown }[];
+  rejected: RejectedEvent[];
+}
+
+export interface RejectedEvent {
+  eventId: string;
+  error: unknown;
+  /** Where the event came from, for its dead letter, when the sink still knows (prepared events). */
+  channel?: string;
+  source?: string;
+}
+
+/**
+ * Events a sink has encoded ahead of the write (Sink.prepare), opaque to everyone else. The write
+ * path holds these instead of EnrichedEvents while they wait for a group-commit insert.
+ */
+export interface PreparedEvents {
+  /** Ids of the events accepted for writing (those in `rejected` are not). */
+  readonly eventIds: readonly string[];
+  /** Events the encoding refused: never written, and handed back with the write's result. */
+  readonly rejected: readonly RejectedEvent[];
 }
 
 export interface RunAccounting {
@@ -47,6 +66,16 @@ export interface Sink {
   connect(signal?: AbortSignal): Promise<void>;
   /** Durable when it resolves. Idempotent by event id: writing the same event twice counts it once. */
   writeBatch(events: EnrichedEvent[], signal?: AbortSignal): Promise<WriteResult>;
+  /**
+   * Optional, with writePrepared: encodes events for the store now, so that the caller can let go of
+   * the EnrichedEvents before the write (the SQL sinks make compact TabSeparated bytes). Pure, no I/O.
+   */
+  prepare?(events: EnrichedEvent[]): PreparedEvents;
+  /**
+   * Writes what prepare() made, several pieces in one write; as writeBatch otherwise (durable when it
+   * resolves, idempotent by event id). The result's `rejected` holds the pieces' own refusals too.
+   */
+  writePrepared?(pieces: readonly PreparedEvents[], signal?: AbortSignal): Promise<WriteResult>;
   writeDeadLetters(letters: DeadLetter[], signal?: AbortSignal): Promise<void>;
   recordRun(run: RunAccounting): Promise<void>;
   /** Runs SQL and returns the formatted output (for `voc sql` and tests). */

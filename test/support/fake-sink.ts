@@ -1,7 +1,7 @@
 import type { DeadLetter } from '../../src/core/dead-letter.js';
 import type { EnrichedEvent } from '../../src/core/enriched-event.js';
 import { ConnectionError } from '../../src/core/errors.js';
-import type { RunAccounting, Sink, SinkHealth, WriteResult } from '../../src/sinks/sink.js';
+import type { PreparedEvents, RunAccounting, Sink, SinkHealth, WriteResult } from '../../src/sinks/sink.js';
 
 /** A fake for unit tests of the runner: dedups by event id, can fail the next N writes. */
 export class FakeSink implements Sink {
@@ -59,3 +59,34 @@ export class FakeSink implements Sink {
     return Promise.resolve();
   }
 }
+
+/** FakeSink with prepare/writePrepared, as the SQL sinks: a piece keeps only ids, and may refuse an event on prepare. */
+export class PreparingFakeSink extends FakeSink {
+  readonly refuseOnPrepare = new Set<string>();
+  prepared = 0;
+  /** Pieces per writePrepared call. */
+  readonly writes: number[] = [];
+  readonly #held = new WeakMap<PreparedEvents, EnrichedEvent[]>();
+
+  prepare(events: EnrichedEvent[]): PreparedEvents {
+    this.prepared += events.length;
+    const kept = events.filter((e) => !this.refuseOnPrepare.has(e.event.id));
+    const piece: PreparedEvents = {
+      eventIds: kept.map((e) => e.event.id),
+      rejected: events.filter((e) => this.refuseOnPrepare.has(e.event.id)).map((e) => ({ eventId: e.event.id, error: new Error('refused'), channel: e.event.channel, source: e.event.source })),
+    };
+    this.#held.set(piece, kept);
+    return piece;
+  }
+
+  async writePrepared(pieces: readonly PreparedEvents[]): Promise<WriteResult> {
+    this.writes.push(pieces.length);
+    const events = pieces.flatMap((p) => this.#held.get(p) ?? []);
+    const result = await this.writeBatch(events);
+    // As the SQL sink does: a refusal names where the event came from.
+    const origin = (id: string): EnrichedEvent['event'] | undefined => events.find((e) => e.event.id === id)?.event;
+    const byStore = result.rejected.map((r) => ({ ...r, channel: origin(r.eventId)?.channel, source: origin(r.eventId)?.source }));
+    return { ...result, rejected: [...pieces.flatMap((p) => p.rejected), ...byStore] };
+  }
+}
+

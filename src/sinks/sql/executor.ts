@@ -19,6 +19,6 @@ export interface SqlExecutor {
    * Inserts pre-encoded TabSeparated text (one row per line, newline-terminated, escaped as
    * rows.ts does) into `columns` of `table`: the write path's bulk format (docs/performance.md).
    */
-  insertTsv(table: string, columns: readonly string[], payload: string, signal?: AbortSignal): Promise<void>;
+  insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

@@ -286,6 +286,41 @@ export function verbatimTsv(r: VerbatimRow): string {
   return `${[e(r.event_id), e(r.code), r.day, e(r.channel), e(r.vehicle_series), r.sentiment, e(r.text), r.inserted_at].join('\t')}\n`;
 }
 
+/**
+ * One event ready for the store, as the write path keeps it between the NLP stage and the INSERT:
+ * its `events` line and its `verbatims` lines as UTF-8 bytes. Bytes, not the EnrichedEvent (~4 KB
+ * of objects on the V8 heap) nor JS strings (two bytes a character once a line holds Chinese):
+ * thousands of these wait for the group-commit write, and off-heap bytes do not make V8 grow its
+ * heap (docs/performance.md, *Memory*).
+ */
+export interface EncodedEvent {
+  eventId: string;
+  channel: string;
+  source: string;
+  /** Mention rows (event × code) the line makes. */
+  mentions: number;
+  row: Buffer;
+  /** Empty when the event has no verbatims (or they are off). */
+  verbatims: Buffer;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/** mapEvent, then the TabSeparated lines as bytes; throws mapEvent's ValidationError. */
+export function encodeEvent(enriched: EnrichedEvent, options: RowMappingOptions): EncodedEvent {
+  const m = mapEvent(enriched, options);
+  let verbatims = '';
+  for (const v of m.verbatims) verbatims += verbatimTsv(v);
+  return {
+    eventId: m.eventId,
+    channel: m.event.channel,
+    source: m.event.source,
+    mentions: m.event.codes.length,
+    row: Buffer.from(eventTsv(m.event), 'utf8'),
+    verbatims: verbatims === '' ? NO_BYTES : Buffer.from(verbatims, 'utf8'),
+  };
+}
+
 export function deadLetterRow(d: DeadLetter): Record<string, unknown> {
   const at = new Date(d.at);
   return {

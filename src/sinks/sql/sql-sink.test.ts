@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../core/logger.js';
 import { PipelineMetrics } from '../../core/metrics.js';
-import { ConnectionError, RetriesExhaustedError, SinkRejectedError } from '../../core/errors.js';
+import { ConnectionError, RetriesExhaustedError, SinkRejectedError, ValidationError } from '../../core/errors.js';
 import { makeMixedEvents } from '../../../test/contract/sink-fixtures.js';
 import type { QueryFormat } from '../sink.js';
 import type { SqlExecutor } from './executor.js';
@@ -58,9 +58,10 @@ class FakeExecutor implements SqlExecutor {
     return Promise.resolve();
   }
 
-  insertTsv(table: string, _columns: readonly string[], payload: string): Promise<void> {
+  insertTsv(table: string, _columns: readonly string[], payload: string | Buffer): Promise<void> {
     // The first field of each line is the event id.
     const rows = payload
+      .toString()
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => ({ event_id: l.slice(0, l.indexOf('\t')) }));
@@ -131,6 +132,38 @@ describe('SqlSink write path', () => {
     const err = await sink.writeBatch(makeMixedEvents(3, 'gone')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetriesExhaustedError);
     expect((err as RetriesExhaustedError).cause).toBeInstanceOf(ConnectionError);
+  });
+
+  it('prepares events ahead of the write: refuses the ones that do not fit there, dedups across pieces', async () => {
+    const ex = new FakeExecutor();
+    const sink = sinkOver(ex);
+    await sink.connect();
+    const events = makeMixedEvents(30, 'prep');
+    const bad = structuredClone(events[4]!);
+    bad.event.id = 'not-an-id';
+    const first = sink.prepare([...events.slice(0, 20), bad]);
+    expect(first.eventIds).toHaveLength(20);
+    expect(first.rejected).toEqual([expect.objectContaining({ eventId: 'not-an-id', channel: bad.event.channel, source: bad.event.source })]);
+    expect(first.rejected[0]?.error).toBeInstanceOf(ValidationError);
+    // Nothing reaches the store before the write.
+    expect(ex.insertCalls).toBe(0);
+    // The second piece repeats five events of the first: one write stores each once.
+    const r = await sink.writePrepared([first, sink.prepare(events.slice(15))]);
+    expect(r.written).toBe(30);
+    expect(r.duplicates).toBe(5);
+    expect(r.rejected.map((x) => x.eventId)).toEqual(['not-an-id']);
+    expect(r.mentions).toBe(events.reduce((n, e) => n + new Set(e.nlp.hits.map((h) => h.code)).size, 0));
+    expect([...ex.events.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('names the origin of a record the server refuses, for its dead letter', async () => {
+    const ex = new FakeExecutor();
+    const sink = sinkOver(ex);
+    await sink.connect();
+    const events = makeMixedEvents(8, 'origin');
+    ex.poisonIds.add(events[5]!.event.id);
+    const r = await sink.writePrepared([sink.prepare(events)]);
+    expect(r.rejected).toEqual([expect.objectContaining({ eventId: events[5]!.event.id, channel: events[5]!.event.channel, source: events[5]!.event.source })]);
   });
 
   it('refuses to write before connect', async () => {

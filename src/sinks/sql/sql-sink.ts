@@ -5,11 +5,11 @@ import type { Logger } from '../../core/logger.js';
 import type { PipelineMetrics } from '../../core/metrics.js';
 import { retry, type RetryPolicy } from '../../core/retry.js';
 import type { CodeFrame } from '../../nlp/codeframe/types.js';
-import type { QueryFormat, RunAccounting, Sink, SinkHealth, WriteResult } from '../sink.js';
+import type { PreparedEvents, QueryFormat, RejectedEvent, RunAccounting, Sink, SinkHealth, WriteResult } from '../sink.js';
 import { isDataRejection, toSinkError } from './errors.js';
 import type { SqlExecutor } from './executor.js';
 import { migrate, type AppliedMigration } from './migrations.js';
-import { codeFrameRows, deadLetterRow, EVENT_COLUMNS, eventTsv, mapEvent, runRow, VERBATIM_COLUMNS, verbatimTsv, type MappedEvent, type RowMappingOptions } from './rows.js';
+import { codeFrameRows, deadLetterRow, encodeEvent, EVENT_COLUMNS, runRow, VERBATIM_COLUMNS, type EncodedEvent, type RowMappingOptions } from './rows.js';
 import { hasFeature, parseVersion, type Version } from './version.js';
 import { syncViews, type ViewParams } from './views.js';
 
@@ -25,6 +25,15 @@ export interface SqlSinkOptions {
   logger: Logger;
   metrics?: PipelineMetrics;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** What SqlSink.prepare makes: the encoded events, kept until the write. */
+interface SqlPreparedEvents extends PreparedEvents {
+  readonly items: readonly EncodedEvent[];
+}
+
+function isSqlPrepared(p: PreparedEvents): p is SqlPreparedEvents {
+  return Array.isArray((p as Partial<SqlPreparedEvents>).items);
 }
 
 /** Verbatims are kept this many days from the feedback day: the TTL in migration 0003, or the purge on 18.16. */
@@ -137,32 +146,57 @@ export class SqlSink implements Sink {
     }
   }
 
+  /** Maps and encodes events (rows.ts encodeEvent); one that does not fit the columns is refused here. */
+  prepare(events: EnrichedEvent[]): SqlPreparedEvents {
+    const items: EncodedEvent[] = [];
+    const eventIds: string[] = [];
+    const rejected: RejectedEvent[] = [];
+    for (const ev of events) {
+      try {
+        const encoded = encodeEvent(ev, this.#o.mapping);
+        items.push(encoded);
+        eventIds.push(encoded.eventId);
+      } catch (error) {
+        const e = ev?.event;
+        rejected.push({
+          eventId: typeof e?.id === 'string' ? e.id : '',
+          error,
+          ...(typeof e?.channel === 'string' ? { channel: e.channel } : {}),
+          ...(typeof e?.source === 'string' ? { source: e.source } : {}),
+        });
+      }
+    }
+    return { eventIds, rejected, items };
+  }
+
   async writeBatch(events: EnrichedEvent[], signal?: AbortSignal): Promise<WriteResult> {
+    return this.writePrepared([this.prepare(events)], signal);
+  }
+
+  async writePrepared(pieces: readonly PreparedEvents[], signal?: AbortSignal): Promise<WriteResult> {
     this.#requireExecutor();
     const started = process.hrtime.bigint();
     const result: WriteResult = { written: 0, duplicates: 0, mentions: 0, rejected: [] };
-    const mapped: MappedEvent[] = [];
+    const fresh: EncodedEvent[] = [];
     const seen = new Set<string>();
-    for (const ev of events) {
-      let m: MappedEvent;
-      try {
-        m = mapEvent(ev, this.#o.mapping);
-      } catch (error) {
-        const id = typeof ev?.event?.id === 'string' ? ev.event.id : '';
-        result.rejected.push({ eventId: id, error });
-        continue;
+    let events = 0;
+    for (const piece of pieces) {
+      if (!isSqlPrepared(piece)) throw new TypeError(`SqlSink ${this.name}: writePrepared takes what this sink's prepare() made.`);
+      events += piece.items.length + piece.rejected.length;
+      result.rejected.push(...piece.rejected);
+      for (const item of piece.items) {
+        if (seen.has(item.eventId)) {
+          result.duplicates++;
+          continue;
+        }
+        seen.add(item.eventId);
+        fresh.push(item);
       }
-      if (seen.has(m.eventId)) {
-        result.duplicates++;
-        continue;
-      }
-      seen.add(m.eventId);
-      mapped.push(m);
     }
-    for (let i = 0; i < mapped.length; i += this.#o.maxBatchRows) {
-      await this.#writeChunk(mapped.slice(i, i + this.#o.maxBatchRows), result, signal);
+    for (let i = 0; i < fresh.length; i += this.#o.maxBatchRows) {
+      await this.#writeChunk(fresh.slice(i, i + this.#o.maxBatchRows), result, signal);
     }
-    this.#o.metrics?.batchSize.observe({ component: this.name }, events.length);
+    this.#o.metrics?.batchSize.observe({ component: this.name }, events);
     this.#o.metrics?.sinkLatency.observe({ sink: this.name }, Number(process.hrtime.bigint() - started) / 1e9);
     this.#o.metrics?.sent.inc({ component: this.name, channel: 'all' }, result.written);
     this.#o.logger.debug({ written: result.written, duplicates: result.duplicates, rejected: result.rejected.length }, 'Wrote batch.');
@@ -170,7 +204,7 @@ export class SqlSink implements Sink {
   }
 
   /** One chunk, retried as a whole from its ledger check; a data error is narrowed down by bisection. */
-  async #writeChunk(chunk: MappedEvent[], result: WriteResult, signal?: AbortSignal): Promise<void> {
+  async #writeChunk(chunk: EncodedEvent[], result: WriteResult, signal?: AbortSignal): Promise<void> {
     if (chunk.length === 0) return;
     try {
       const outcome = await this.#retry(
@@ -182,27 +216,28 @@ export class SqlSink implements Sink {
             signal,
           );
           const fresh = existing.size === 0 ? chunk : chunk.filter((m) => !existing.has(m.eventId));
-          let verbatims = '';
-          let rows = '';
+          const rows: Buffer[] = [];
+          const verbatims: Buffer[] = [];
           for (const m of fresh) {
-            rows += eventTsv(m.event);
-            for (const v of m.verbatims) verbatims += verbatimTsv(v);
+            rows.push(m.row);
+            if (m.verbatims.length > 0) verbatims.push(m.verbatims);
           }
           // Verbatims first: they are deduplicated by (code, day, event_id) on merge, and writing them
           // before the ledger row means a crash in between loses none of them on the redelivery.
-          if (verbatims !== '') await ex.insertTsv('verbatims', VERBATIM_COLUMNS, verbatims, signal);
-          if (rows !== '') await ex.insertTsv('events', EVENT_COLUMNS, rows, signal);
+          if (verbatims.length > 0) await ex.insertTsv('verbatims', VERBATIM_COLUMNS, Buffer.concat(verbatims), signal);
+          if (rows.length > 0) await ex.insertTsv('events', EVENT_COLUMNS, Buffer.concat(rows), signal);
           return { fresh, duplicates: chunk.length - fresh.length };
         },
         signal,
       );
       result.written += outcome.fresh.length;
       result.duplicates += outcome.duplicates;
-      result.mentions += outcome.fresh.reduce((s, m) => s + m.event.codes.length, 0);
+      result.mentions += outcome.fresh.reduce((s, m) => s + m.mentions, 0);
     } catch (err) {
       if (!isDataRejection(err)) throw err;
       if (chunk.length === 1) {
-        result.rejected.push({ eventId: (chunk[0] as MappedEvent).eventId, error: err });
+        const m = chunk[0] as EncodedEvent;
+        result.rejected.push({ eventId: m.eventId, error: err, channel: m.channel, source: m.source });
         this.#o.metrics?.errors.inc({ component: this.name, code: (err as SinkRejectedError).code });
         return;
       }
