@@ -82,5 +82,21 @@ describe('createNlpStage', () => {
     ]);
     // A leaf without `also` is unchanged.
     expect(r.hits.filter((h) => h.term === '油耗').map((h) => h.code)).toEqual(['FUEL.CONS.ATTR']);
+    // A term of the leaf itself stands for its code in a clause before a hit through `also`.
+    const both = stage.analyze('性能和操控都不错');
+    expect(both.hits.map((h) => [h.code, h.term])).toEqual([
+      ['PWR.GEN.PERF', '性能'],
+      ['HDL.GEN.ATTR', '操控'],
+    ]);
+  });
+
+  it('keeps one hit per code per clause: the one carrying the stronger opinion, else the first', async () => {
+    const stage = await createNlpStage({ codeFrame: fixtureFrame(), lexicon: fixtureLexicon() });
+    // 差 is too far from 加速 to judge it; it judges 动力, a term of the same code in the same clause.
+    const r = stage.analyze('加速踩到底的那一刻动力差，加速和动力都一样');
+    expect(r.hits.map((h) => [h.code, h.term, h.clauseIndex, h.sentiment])).toEqual([
+      ['PWR.GEN.ATTR', '动力', 0, -1],
+      ['PWR.GEN.ATTR', '加速', 1, 0],
+    ]);
   });
 });

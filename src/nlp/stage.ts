@@ -75,19 +75,25 @@ export function createAnalyzer(
     const clauses = splitter.split(text);
     const scored = scorer.score(text, clauses, raw, standsAlone);
     const hits: CodeHit[] = [];
+    // One hit per code per clause. When several terms of one code meet in a clause, the hit that says
+    // most stands for it: a term of the leaf itself before a hit that only counts through `also`
+    // (性能、操控 → 操控 for HDL.GEN.ATTR), then the stronger opinion before a plain mention (马力大了动力
+    // 就一定好: 动力, which carries 好), else the first.
+    const direct: boolean[] = [];
     const many = scored.hits.length > 32;
-    const seen = many ? new Set<string>() : null;
-    const add = (leaf: CodeFrameLeaf, s: (typeof scored.hits)[number]): void => {
+    const at = many ? new Map<string, number>() : null;
+    const add = (leaf: CodeFrameLeaf, s: (typeof scored.hits)[number], isDirect: boolean): void => {
       const clauseIndex = s.clause.index;
-      // One hit per code per clause: a term repeated in a clause adds no information.
-      if (seen !== null) {
-        const key = `${leaf.id}\u0000${clauseIndex}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-      } else {
-        for (const h of hits) if (h.clauseIndex === clauseIndex && h.code === leaf.id) return;
+      let i = -1;
+      if (at !== null) i = at.get(`${leaf.id}\u0000${clauseIndex}`) ?? -1;
+      else for (let k = 0; k < hits.length && i < 0; k++) if ((hits[k] as CodeHit).clauseIndex === clauseIndex && (hits[k] as CodeHit).code === leaf.id) i = k;
+      if (i >= 0) {
+        const prev = hits[i] as CodeHit;
+        if (isDirect !== direct[i]) {
+          if (!isDirect) return;
+        } else if (Math.abs(s.sentiment) * s.intensity <= Math.abs(prev.sentiment) * prev.intensity) return;
       }
-      hits.push({
+      const hit: CodeHit = {
         code: leaf.id,
         label: leaf.label,
         domain: leaf.domainId,
@@ -101,12 +107,20 @@ export function createAnalyzer(
         needLayer: leaf.needLayer,
         department: leaf.department,
         sentimentSource: s.source,
-      });
+      };
+      if (i >= 0) {
+        hits[i] = hit;
+        direct[i] = isDirect;
+        return;
+      }
+      at?.set(`${leaf.id}\u0000${clauseIndex}`, hits.length);
+      hits.push(hit);
+      direct.push(isDirect);
     };
     for (const s of scored.hits) {
-      add(s.hit.leaf, s);
+      add(s.hit.leaf, s, true);
       const also = alsoOf.get(s.hit.leaf.id);
-      if (also !== undefined) for (const leaf of also) add(leaf, s);
+      if (also !== undefined) for (const leaf of also) add(leaf, s, false);
     }
     return {
       text,
