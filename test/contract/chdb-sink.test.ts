@@ -45,3 +45,19 @@ describe('chdb store directory', () => {
     await a.close();
   });
 });
+
+describe('chdb store merges', () => {
+  it('merges the fact tables vertically from the first rows (migration 0006), to bound merge memory', async () => {
+    const sink = await makeSink();
+    await sink.connect();
+    try {
+      for (const table of ['events', 'mentions', 'verbatims']) {
+        const ddl = await sink.query(`SHOW CREATE TABLE ${table}`, 'TSV');
+        expect(ddl, table).toMatch(/vertical_merge_algorithm_min_rows_to_activate = 1\b/);
+        expect(ddl, table).toMatch(/vertical_merge_algorithm_min_columns_to_activate = 1\b/);
+      }
+    } finally {
+      await sink.close();
+    }
+  });
+});
