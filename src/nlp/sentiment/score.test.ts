@@ -89,6 +89,9 @@ describe('aspect sentiment', () => {
   });
   it('a clause-final one-character opinion counts even when glued to an unknown name', () => {
     expect(polarities('动力比奇骏好')['PWR.GEN.ATTR']).toBe(1);
+    // …and before a comparative complement (一些, 一点, 多了) at the end of the clause (差一点 alone is "nearly").
+    expect(polarities('动力比奇骏好一些')['PWR.GEN.ATTR']).toBe(1);
+    expect(polarities('油耗比奇骏差一些了')['FUEL.CONS.ATTR']).toBe(-1);
   });
   it('好 before another opinion or magnitude is the degree adverb (油耗好高), alone an opinion (动力好)', () => {
     const lexicon = buildLexicon({ positive: ['好', '舒服'], negative: ['担心'], degree: [['好', 1.3]], more: ['高'], less: ['低'] });

@@ -125,7 +125,8 @@ function negatedTermFactor(def: number, weak: boolean, o: ScorerOptions): number
   return weak ? o.weakNegationFactor : 1;
 }
 
-const TRAILING_PARTICLES = /^[了的啊呀吧啦哦呢嘛]*(?:$|[\s，,。.！!？?；;…~～])/;
+// A comparative complement may come first: 比奇骏好一些, 比原来贵一点了.
+const TRAILING_PARTICLES = /^(?:一些|一点儿|一点|些|点|多了|得多)?[了的啊呀吧啦哦呢嘛]*(?:$|[\s，,。.！!？?；;…~～])/;
 
 function clauseFinal(text: string, end: number): boolean {
   return TRAILING_PARTICLES.test(text.slice(end, end + 4));
