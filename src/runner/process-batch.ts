@@ -11,12 +11,15 @@ import type { Bus, ConsumedBatch, ConsumedRecord } from '../bus/bus.js';
 import { deadLetterHeaders } from '../bus/kafka/dead-letter-headers.js';
 import type { NlpStage } from '../nlp/stage.js';
 import type { PoolOutcome } from '../nlp/worker-pool.js';
-import { SinkBatcher } from '../sinks/batcher.js';
+import { SinkBatcher, type BatchPiece, type PieceOutcome } from '../sinks/batcher.js';
 import type { Sink } from '../sinks/sink.js';
 import type { RunCounters } from './accounting.js';
 
 export const HEADER_POSITION = 'voc-position';
 export const HEADER_CHANNEL = 'voc-channel';
+
+/** Analysed events handed to the writer at a time (see createBatchProcessor). */
+const PREPARE_EVERY = 256;
 
 export interface BatchProcessorDeps {
   stage: NlpStage;
@@ -101,7 +104,29 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
   const writer = deps.writer ?? createSinkWriter({ sink: deps.sink, counters: deps.counters, logger: deps.logger, metrics, maxEvents: deps.maxWriteEvents ?? 10_000 });
   return async (batch, signal) => {
     const letters: DeadLetter[] = [];
-    let enriched: EnrichedEvent[] = [];
+    // Analysed events go to the writer in pieces of PREPARE_EVERY, encoded for the store as each
+    // piece fills (when the sink can): an EnrichedEvent then lives for a few hundred events, not for
+    // the whole batch and its write, and dies young instead of being promoted and collected by the
+    // major GC. With a refine step the events are kept until it has seen them all.
+    const pieces: BatchPiece[] = [];
+    let pending: EnrichedEvent[] = [];
+    let total = 0;
+    // Counted now, given to the metrics once the batch is durable.
+    const sent = new Map<Channel, number>();
+    const redactions = new Map<string, number>();
+    const handOver = (): void => {
+      for (const e of pending) {
+        sent.set(e.event.channel, (sent.get(e.event.channel) ?? 0) + 1);
+        for (const [type, n] of Object.entries(e.nlp.redactions)) if (n) redactions.set(type, (redactions.get(type) ?? 0) + n);
+      }
+      total += pending.length;
+      pieces.push(writer.prepare(pending));
+      pending = [];
+    };
+    const analysed = (e: EnrichedEvent): void => {
+      pending.push(e);
+      if (!deps.refine && pending.length >= PREPARE_EVERY) handOver();
+    };
     const dead = (stage: DeadLetter['stage'], error: unknown, r: ConsumedRecord, channel: Channel | null = null, eventId: string | null = null): void => {
       letters.push(deadLetterFrom({ stage, error, position: recordPosition(r), source: r.topic, channel, eventId, payload: r.value }));
     };
@@ -146,7 +171,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
       }
       try {
         const out = deps.stage.process(event);
-        for (const e of out) enriched.push(e);
+        for (const e of out) analysed(e);
       } catch (err) {
         nlpFailed(err, r, event);
       }
@@ -171,57 +196,58 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
         const o = outcomes?.[i];
         if (o === undefined) {
           try {
-            for (const e of deps.stage.process(event)) enriched.push(e);
+            for (const e of deps.stage.process(event)) analysed(e);
           } catch (err) {
             nlpFailed(err, r, event);
           }
-        } else if (o.ok) for (const e of o.out) enriched.push(e);
+        } else if (o.ok) for (const e of o.out) analysed(e);
         else nlpFailed(o.error, r, event);
       });
     }
-    if (deps.refine && enriched.length > 0) enriched = await deps.refine(enriched);
+    if (deps.refine && pending.length > 0) pending = await deps.refine(pending);
+    if (pending.length > 0) handOver();
 
-    // The per-channel and redaction counts are taken now and given to the metrics once the batch is
-    // durable: the events themselves are let go of below, before the write.
-    const sent = new Map<Channel, number>();
-    const redactions = new Map<string, number>();
-    for (const e of enriched) {
-      sent.set(e.event.channel, (sent.get(e.event.channel) ?? 0) + 1);
-      for (const [type, n] of Object.entries(e.nlp.redactions)) if (n) redactions.set(type, (redactions.get(type) ?? 0) + n);
-    }
     let stored = 0;
-    if (enriched.length > 0) {
+    if (pieces.length > 0) {
       const started = performance.now();
-      const total = enriched.length;
-      // Encoded for the store now (when the sink can): thousands of EnrichedEvents waiting for a
-      // group-commit insert would otherwise be the largest thing on the heap.
-      const piece = writer.prepare(enriched);
-      enriched = [];
       // Written, duplicates and mentions are counted by the writer once per write; this batch's
-      // share is what the invariant needs: every event the store took, new or already there.
-      const { rejected } = await retry(() => writer.write(piece), {
-        policy: deps.retryPolicy,
-        signal,
-        onRetry: (err, attempt, delayMs) => deps.logger.warn({ err, attempt, delayMs, sink: deps.sink.name }, 'Sink write failed; retrying.'),
-      });
-      metrics.sinkLatency.observe({ sink: deps.sink.name }, (performance.now() - started) / 1000);
-      stored = total - rejected.length;
-      for (const rej of rejected) {
-        // A sink that does not prepare hands back the events themselves: their origin is there.
-        const e = Array.isArray(piece) ? piece.find((x) => x.event.id === rej.eventId)?.event : undefined;
-        const channel = rej.channel ?? e?.channel;
-        letters.push(
-          deadLetterFrom({
-            stage: 'sink',
-            error: rej.error,
-            position: rej.eventId,
-            source: rej.source ?? e?.source ?? deps.sink.name,
-            channel: (CHANNELS as readonly string[]).includes(channel as string) ? (channel as Channel) : null,
-            eventId: rej.eventId,
-            payload: rej.eventId,
+      // share is what the invariant needs: every event the store took, new or already there. The
+      // pieces given in one turn share the writer's next write.
+      const settled = await Promise.allSettled(
+        pieces.map((piece) =>
+          retry(() => writer.write(piece), {
+            policy: deps.retryPolicy,
+            signal,
+            onRetry: (err, attempt, delayMs) => deps.logger.warn({ err, attempt, delayMs, sink: deps.sink.name }, 'Sink write failed; retrying.'),
           }),
-        );
-      }
+        ),
+      );
+      // Settled, not raced: the batch fails only once none of its pieces is still being written.
+      const failed = settled.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      const outcomes = settled.map((o) => (o as PromiseFulfilledResult<PieceOutcome>).value);
+      metrics.sinkLatency.observe({ sink: deps.sink.name }, (performance.now() - started) / 1000);
+      stored = total;
+      outcomes.forEach(({ rejected }, i) => {
+        const piece = pieces[i] as BatchPiece;
+        stored -= rejected.length;
+        for (const rej of rejected) {
+          // A sink that does not prepare hands back the events themselves: their origin is there.
+          const e = Array.isArray(piece) ? piece.find((x) => x.event.id === rej.eventId)?.event : undefined;
+          const channel = rej.channel ?? e?.channel;
+          letters.push(
+            deadLetterFrom({
+              stage: 'sink',
+              error: rej.error,
+              position: rej.eventId,
+              source: rej.source ?? e?.source ?? deps.sink.name,
+              channel: (CHANNELS as readonly string[]).includes(channel as string) ? (channel as Channel) : null,
+              eventId: rej.eventId,
+              payload: rej.eventId,
+            }),
+          );
+        }
+      });
     }
     await writeDeadLetters(deps, letters, signal);
 

@@ -219,4 +219,28 @@ describe('createBatchProcessor', () => {
     expect(counters.processed).toBe(1);
     expect(sink.deadLetters.map((l) => l.code)).toEqual(['BAD_JSON']);
   });
+
+  it('hands a large batch to a preparing sink in pieces, and accounts for every record', async () => {
+    const { createBatchProcessor } = await import('./process-batch.js');
+    const { RunCounters } = await import('./accounting.js');
+    const { parseFeedbackEventLine } = await import('../connectors/feedback-events/parse.js');
+    const records = Array.from({ length: 600 }, (_, i) => {
+      const outcome = parseFeedbackEventLine(good(i), `in.jsonl:${i + 1}`);
+      if (outcome.kind !== 'event') throw new Error('fixture is not an event');
+      return { topic: 't', partition: 0, offset: String(i), key: outcome.event.id, value: Buffer.from(good(i)), decoded: outcome.event };
+    });
+    const sink = new PreparingFakeSink();
+    sink.rejectIds.add(records[550]!.key);
+    const counters = new RunCounters();
+    const processBatch = createBatchProcessor({ stage: await createNlpStage(), sink, counters, logger: silentLogger(), metrics: new PipelineMetrics() });
+    await processBatch({ topic: 't', partition: 0, records }, new AbortController().signal);
+    // Encoded a few hundred at a time while the batch was analysed; written together.
+    expect(sink.preparedPieces.length).toBeGreaterThan(1);
+    expect(Math.max(...sink.preparedPieces)).toBeLessThan(600);
+    expect(sink.preparedPieces.reduce((a, b) => a + b, 0)).toBe(600);
+    expect(sink.writes).toEqual([sink.preparedPieces.length]);
+    expect(sink.events.size).toBe(599);
+    expect(counters.processed).toBe(599);
+    expect(sink.deadLetters.map((l) => [l.eventId, l.channel])).toEqual([[records[550]!.key, 'social']]);
+  });
 });

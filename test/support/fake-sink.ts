@@ -64,12 +64,15 @@ export class FakeSink implements Sink {
 export class PreparingFakeSink extends FakeSink {
   readonly refuseOnPrepare = new Set<string>();
   prepared = 0;
+  /** Events per prepare() call. */
+  readonly preparedPieces: number[] = [];
   /** Pieces per writePrepared call. */
   readonly writes: number[] = [];
   readonly #held = new WeakMap<PreparedEvents, EnrichedEvent[]>();
 
   prepare(events: EnrichedEvent[]): PreparedEvents {
     this.prepared += events.length;
+    this.preparedPieces.push(events.length);
     const kept = events.filter((e) => !this.refuseOnPrepare.has(e.event.id));
     const piece: PreparedEvents = {
       eventIds: kept.map((e) => e.event.id),
