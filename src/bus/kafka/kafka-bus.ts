@@ -21,6 +21,7 @@ import { backoffDelay, retry, sleep } from '../../core/retry.js';
 import type { Bus, BusHealth, BusRecord, ConsumedBatch, ConsumedRecord, SubscribeOptions, Subscription, TopicSpec } from '../bus.js';
 import type { KafkaBusConfig } from './config.js';
 import { PRODUCER_RESET_CODES, toPipelineError } from './errors.js';
+import { PauseGate } from './pause-gate.js';
 
 const { Kafka, logLevel, CompressionTypes, Partitioners, ConfigResourceTypes } = kafkajs;
 
@@ -451,8 +452,8 @@ class KafkaSubscription {
   readonly #metrics: PipelineMetrics;
   readonly #config: KafkaBusConfig;
   #consumer: Consumer | null = null;
-  /** Per consumer (a restart makes a new one): handler calls failing right now. */
-  readonly #failing = new WeakMap<Consumer, number>();
+  /** Per consumer (a restart makes a new one): keeps its topics paused while a handler call fails. */
+  readonly #pauseGates = new WeakMap<Consumer, PauseGate>();
   #stopping = false;
   #stopped = false;
   #problem: string | null = null;
@@ -610,15 +611,9 @@ class KafkaSubscription {
           }
           if (!resume) {
             const consumer = this.#consumer as Consumer;
-            const topics = this.#options.topics.map((t) => ({ topic: t }));
-            const failing = this.#failing.get(consumer) ?? 0;
-            this.#failing.set(consumer, failing + 1);
-            if (failing === 0) consumer.pause(topics);
-            resume = () => {
-              const left = (this.#failing.get(consumer) ?? 1) - 1;
-              this.#failing.set(consumer, left);
-              if (left === 0) consumer.resume(topics);
-            };
+            let gate = this.#pauseGates.get(consumer);
+            if (!gate) this.#pauseGates.set(consumer, (gate = new PauseGate(consumer, this.#options.topics)));
+            resume = gate.hold();
           }
           const delay = backoffDelay(
             { maxAttempts: Infinity, initialDelayMs: this.#config.consumer.retryInitialDelayMs, maxDelayMs: this.#config.consumer.retryMaxDelayMs, factor: 2, jitter: 0.2 },
