@@ -77,8 +77,8 @@ export function createAnalyzer(
     const hits: CodeHit[] = [];
     // One hit per code per clause. When several terms of one code meet in a clause, the hit that says
     // most stands for it: a term of the leaf itself before a hit that only counts through `also`
-    // (性能、操控 → 操控 for HDL.GEN.ATTR), then the stronger opinion before a plain mention (马力大了动力
-    // 就一定好: 动力, which carries 好), else the first.
+    // (性能和操控 → 操控 for HDL.GEN.ATTR), then the stronger opinion before a plain mention (加速踩到底
+    // 的那一刻动力差: 动力, which carries 差), else the first.
     const direct: boolean[] = [];
     const many = scored.hits.length > 32;
     const at = many ? new Map<string, number>() : null;
