@@ -62,9 +62,9 @@ const timed = timedSink(sink, (events, sinkMs) => {
   time.sinkCalls++;
   const now = Date.now();
   for (const e of events) {
-    const phaseName = e.event.sourceId.slice(0, e.event.sourceId.indexOf('-'));
+    const phaseName = e.sourceId.slice(0, e.sourceId.indexOf('-'));
     const p = (phases[phaseName] ??= { count: 0, firstWriteMs: now, lastWriteMs: now, hist: {} });
-    const ms = Math.max(0, now - Date.parse(e.event.receivedAt));
+    const ms = Math.max(0, now - Date.parse(e.receivedAt));
     p.hist[ms] = (p.hist[ms] ?? 0) + 1;
     p.count++;
     p.lastWriteMs = now;

@@ -1,6 +1,6 @@
 import type { Session } from 'chdb';
 import type { QueryFormat } from '../sink.js';
-import type { SqlExecutor } from '../sql/executor.js';
+import type { InsertSettings, SqlExecutor } from '../sql/executor.js';
 import { closeChdbSession, openChdbSession } from './session-pool.js';
 
 /** The SQL model's transport over chDB: one Session per sink, its current database set with USE. */
@@ -47,10 +47,17 @@ export class ChdbExecutor implements SqlExecutor {
     await this.#session.insert({ table, values: payload, format: 'JSONEachRow', ...(signal ? { signal } : {}) });
   }
 
-  async insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal): Promise<void> {
+  async insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
     if (payload.length === 0) return;
     // The engine parses the bytes in C++; JS builds no row objects.
-    await this.#session.insert({ table, columns, values: typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload, format: 'TabSeparated', ...(signal ? { signal } : {}) });
+    await this.#session.insert({
+      table,
+      columns,
+      values: typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload,
+      format: 'TabSeparated',
+      ...(settings ? { settings } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { QueryFormat } from '../sink.js';
-import type { SqlExecutor } from '../sql/executor.js';
+import type { InsertSettings, SqlExecutor } from '../sql/executor.js';
 
 /** Formats @clickhouse/client can read with query(); others go through exec() with FORMAT appended. */
 const CLIENT_FORMATS = new Set<QueryFormat>(['JSONEachRow', 'CSVWithNames', 'TSV', 'TSVWithNames', 'JSON']);
@@ -79,7 +79,7 @@ export class ClickHouseExecutor implements SqlExecutor {
     await this.#client.insert({ table, values: rows as object[], format: 'JSONEachRow', ...(signal ? { abort_signal: signal } : {}) });
   }
 
-  async insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal): Promise<void> {
+  async insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
     if (payload.length === 0) return;
     // A raw format goes as a stream; the client names the columns in the INSERT (18.16 accepts it).
     await this.#client.insert({
@@ -87,6 +87,7 @@ export class ClickHouseExecutor implements SqlExecutor {
       values: Readable.from([typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload], { objectMode: false }),
       format: 'TabSeparated',
       columns: columns as [string, ...string[]],
+      ...(settings ? { clickhouse_settings: settings as never } : {}),
       ...(signal ? { abort_signal: signal } : {}),
     });
   }

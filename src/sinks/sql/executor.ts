@@ -1,5 +1,8 @@
 import type { QueryFormat } from '../sink.js';
 
+/** Query-level settings sent with an INSERT (names as ClickHouse spells them). */
+export type InsertSettings = Readonly<Record<string, string | number>>;
+
 /**
  * The one seam between the SQL model and a transport: chDB in-process or a ClickHouse server over
  * HTTP. Everything above it (migrations, dedup, k-anonymity, views) is shared.
@@ -19,6 +22,6 @@ export interface SqlExecutor {
    * Inserts pre-encoded TabSeparated text (one row per line, newline-terminated, escaped as
    * rows.ts does) into `columns` of `table`: the write path's bulk format (docs/performance.md).
    */
-  insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal): Promise<void>;
+  insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void>;
   close(): Promise<void>;
 }

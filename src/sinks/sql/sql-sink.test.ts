@@ -4,7 +4,7 @@ import { PipelineMetrics } from '../../core/metrics.js';
 import { ConnectionError, RetriesExhaustedError, SinkRejectedError, ValidationError } from '../../core/errors.js';
 import { makeMixedEvents } from '../../../test/contract/sink-fixtures.js';
 import type { QueryFormat } from '../sink.js';
-import type { SqlExecutor } from './executor.js';
+import type { InsertSettings, SqlExecutor } from './executor.js';
 import { SqlSink } from './sql-sink.js';
 import { DEFAULT_VIEW_PARAMS } from './views.js';
 
@@ -19,6 +19,10 @@ class FakeExecutor implements SqlExecutor {
   failNext = 0;
   commitThenFail = 0;
   poisonIds = new Set<string>();
+  /** The store has the optimize_on_insert setting (20.x and later). */
+  knowsOptimizeOnInsert = false;
+  /** Settings sent with each insertTsv. */
+  readonly insertSettings: (InsertSettings | undefined)[] = [];
 
   exec(): Promise<void> {
     return Promise.resolve();
@@ -26,6 +30,7 @@ class FakeExecutor implements SqlExecutor {
 
   rows<T>(sql: string): Promise<T[]> {
     if (sql.includes('version()')) return Promise.resolve([{ v: '26.7.2.1' }] as T[]);
+    if (sql.includes('system.settings')) return Promise.resolve((this.knowsOptimizeOnInsert ? [{ name: 'optimize_on_insert' }] : []) as T[]);
     const ids = /event_id IN \(([^)]*)\)/.exec(sql);
     if (ids) {
       const list = (ids[1] ?? '').split(',').map((s) => s.replaceAll("'", ''));
@@ -58,7 +63,8 @@ class FakeExecutor implements SqlExecutor {
     return Promise.resolve();
   }
 
-  insertTsv(table: string, _columns: readonly string[], payload: string | Buffer): Promise<void> {
+  insertTsv(table: string, _columns: readonly string[], payload: string | Buffer, _signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
+    this.insertSettings.push(settings);
     // The first field of each line is the event id.
     const rows = payload
       .toString()
@@ -164,6 +170,18 @@ describe('SqlSink write path', () => {
     ex.poisonIds.add(events[5]!.event.id);
     const r = await sink.writePrepared([sink.prepare(events)]);
     expect(r.rejected).toEqual([expect.objectContaining({ eventId: events[5]!.event.id, channel: events[5]!.event.channel, source: events[5]!.event.source })]);
+  });
+
+  it('turns off the insert-time merge where the store has the setting, and sends none where it has not (18.16)', async () => {
+    for (const knows of [true, false]) {
+      const ex = new FakeExecutor();
+      ex.knowsOptimizeOnInsert = knows;
+      const sink = sinkOver(ex);
+      await sink.connect();
+      await sink.writeBatch(makeMixedEvents(5, `settings-${knows}`));
+      expect(ex.insertSettings.length).toBeGreaterThan(0);
+      for (const s of ex.insertSettings) expect(s).toEqual(knows ? { optimize_on_insert: 0 } : undefined);
+    }
   });
 
   it('refuses to write before connect', async () => {
