@@ -47,15 +47,16 @@ describe('chdb store directory', () => {
 });
 
 describe('chdb store merges', () => {
-  it('merges the fact tables vertically from the first rows (migration 0006), to bound merge memory', async () => {
+  it('bounds merge memory (migration 0006): the fact tables merge vertically, the code aggregate keeps compact parts', async () => {
     const sink = await makeSink();
     await sink.connect();
     try {
-      for (const table of ['events', 'mentions', 'verbatims']) {
+      for (const table of ['events', 'mentions']) {
         const ddl = await sink.query(`SHOW CREATE TABLE ${table}`, 'TSV');
         expect(ddl, table).toMatch(/vertical_merge_algorithm_min_rows_to_activate = 1\b/);
         expect(ddl, table).toMatch(/vertical_merge_algorithm_min_columns_to_activate = 1\b/);
       }
+      expect(await sink.query('SHOW CREATE TABLE daily_code_agg', 'TSV')).toMatch(/min_bytes_for_wide_part = 1073741824\b/);
     } finally {
       await sink.close();
     }
