@@ -28,11 +28,15 @@ class FakeExecutor implements SqlExecutor {
     return Promise.resolve();
   }
 
+  /** The ledger lookups' SQL, in order. */
+  readonly ledgerQueries: string[] = [];
+
   rows<T>(sql: string): Promise<T[]> {
     if (sql.includes('version()')) return Promise.resolve([{ v: '26.7.2.1' }] as T[]);
     if (sql.includes('system.settings')) return Promise.resolve((this.knowsOptimizeOnInsert ? [{ name: 'optimize_on_insert' }] : []) as T[]);
     const ids = /event_id IN \(([^)]*)\)/.exec(sql);
     if (ids) {
+      this.ledgerQueries.push(sql);
       const list = (ids[1] ?? '').split(',').map((s) => s.replaceAll("'", ''));
       return Promise.resolve(list.filter((id) => this.events.has(id)).map((event_id) => ({ event_id })) as T[]);
     }
@@ -79,13 +83,13 @@ class FakeExecutor implements SqlExecutor {
   }
 }
 
-function sinkOver(ex: FakeExecutor, maxAttempts = 5): SqlSink {
+function sinkOver(ex: FakeExecutor, maxAttempts = 5, maxBatchRows = 16): SqlSink {
   return new SqlSink({
     name: 'fake',
     openExecutor: () => Promise.resolve(ex),
     mapping: { bucketKey: 'k'.repeat(32), dayOffsetMinutes: 480, verbatims: 'off' },
     views: DEFAULT_VIEW_PARAMS,
-    maxBatchRows: 16,
+    maxBatchRows,
     retry: { maxAttempts, initialDelayMs: 1, maxDelayMs: 1 },
     connectAttempts: 1,
     logger: silentLogger(),
@@ -182,6 +186,16 @@ describe('SqlSink write path', () => {
       expect(ex.insertSettings.length).toBeGreaterThan(0);
       for (const s of ex.insertSettings) expect(s).toEqual(knows ? { optimize_on_insert: 0 } : undefined);
     }
+  });
+
+  it('looks up the ledger in a few long queries, each under max_query_size (256 KiB)', async () => {
+    const ex = new FakeExecutor();
+    const sink = sinkOver(ex, 5, 12_000);
+    await sink.connect();
+    const r = await sink.writeBatch(makeMixedEvents(12_000, 'ledger'));
+    expect(r.written).toBe(12_000);
+    expect(ex.ledgerQueries.map((q) => q.split(',').length)).toEqual([5000, 5000, 2000]);
+    for (const q of ex.ledgerQueries) expect(Buffer.byteLength(q)).toBeLessThan(256 * 1024);
   });
 
   it('refuses to write before connect', async () => {
