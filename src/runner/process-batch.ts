@@ -228,26 +228,22 @@ export function createBatchProcessor(deps: BatchProcessorDeps): (batch: Consumed
       const outcomes = settled.map((o) => (o as PromiseFulfilledResult<PieceOutcome>).value);
       metrics.sinkLatency.observe({ sink: deps.sink.name }, (performance.now() - started) / 1000);
       stored = total;
-      outcomes.forEach(({ rejected }, i) => {
-        const piece = pieces[i] as BatchPiece;
+      for (const { rejected } of outcomes) {
         stored -= rejected.length;
         for (const rej of rejected) {
-          // A sink that does not prepare hands back the events themselves: their origin is there.
-          const e = Array.isArray(piece) ? piece.find((x) => x.event.id === rej.eventId)?.event : undefined;
-          const channel = rej.channel ?? e?.channel;
           letters.push(
             deadLetterFrom({
               stage: 'sink',
               error: rej.error,
               position: rej.eventId,
-              source: rej.source ?? e?.source ?? deps.sink.name,
-              channel: (CHANNELS as readonly string[]).includes(channel as string) ? (channel as Channel) : null,
+              source: rej.source ?? deps.sink.name,
+              channel: (CHANNELS as readonly string[]).includes(rej.channel as string) ? (rej.channel as Channel) : null,
               eventId: rej.eventId,
               payload: rej.eventId,
             }),
           );
         }
-      });
+      }
     }
     await writeDeadLetters(deps, letters, signal);
 

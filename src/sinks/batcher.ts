@@ -62,6 +62,8 @@ export class SinkBatcher {
   readonly #o: SinkBatcherOptions;
   readonly #logger: Logger | undefined;
   readonly #onWrite: ((result: WriteResult, events: number) => void) | undefined;
+  /** The sink encodes pieces ahead of the write (Sink.prepare with writePrepared). */
+  readonly #canPrepare: boolean;
   #buffer: Entry[] = [];
   #buffered = 0;
   #inflight = 0;
@@ -82,6 +84,7 @@ export class SinkBatcher {
     if (this.#o.maxPendingEvents < this.#o.maxEvents) throw new RangeError('SinkBatcher: maxPendingEvents must be at least maxEvents.');
     this.#logger = logger;
     this.#onWrite = onWrite;
+    this.#canPrepare = typeof sink.prepare === 'function' && typeof sink.writePrepared === 'function';
   }
 
   /** Events buffered or being written. */
@@ -95,10 +98,6 @@ export class SinkBatcher {
    */
   prepare(events: EnrichedEvent[]): BatchPiece {
     return this.#canPrepare ? (this.#sink.prepare as (e: EnrichedEvent[]) => PreparedEvents).call(this.#sink, events) : events;
-  }
-
-  get #canPrepare(): boolean {
-    return typeof this.#sink.prepare === 'function' && typeof this.#sink.writePrepared === 'function';
   }
 
   /** Accepts events (waiting while the batcher is full); `ack` runs once they are durable. */
@@ -226,10 +225,7 @@ export class SinkBatcher {
       const byStore = own.size === 0 ? result.rejected : result.rejected.filter((r) => !own.has(r));
       for (const e of entries) {
         let rejected: WriteResult['rejected'] = Array.isArray(e.piece) ? [] : [...e.piece.rejected];
-        if (byStore.length > 0) {
-          const ids = new Set(Array.isArray(e.piece) ? e.piece.map((ev) => ev.event.id) : e.piece.eventIds);
-          rejected = rejected.concat(byStore.filter((r) => ids.has(r.eventId)));
-        }
+        if (byStore.length > 0) rejected = rejected.concat(refusalsOf(e.piece, byStore));
         try {
           await e.ack?.({ rejected, result });
         } catch (err) {
@@ -258,6 +254,22 @@ export class SinkBatcher {
     if (prepared.length > 0) return Promise.reject(new TypeError(`SinkBatcher: sink ${this.#sink.name} was given prepared events it cannot write with others.`));
     return this.#sink.writeBatch(raw.length === 1 ? (raw[0] as EnrichedEvent[]) : raw.flat());
   }
+}
+
+/** The store's refusals of the events in `piece`, each naming the event's channel and source. */
+function refusalsOf(piece: BatchPiece, refusals: readonly RejectedEvent[]): RejectedEvent[] {
+  if (!Array.isArray(piece)) {
+    const ids = new Set(piece.eventIds);
+    return refusals.filter((r) => ids.has(r.eventId));
+  }
+  // A sink that does not prepare names no origin: the events themselves are here.
+  const events = new Map(piece.map((ev) => [ev.event.id, ev.event]));
+  const out: RejectedEvent[] = [];
+  for (const r of refusals) {
+    const ev = events.get(r.eventId);
+    if (ev) out.push({ channel: ev.channel, source: ev.source, ...r });
+  }
+  return out;
 }
 
 function pieceCount(piece: BatchPiece): number {

@@ -47,17 +47,10 @@ export class ChdbExecutor implements SqlExecutor {
     await this.#session.insert({ table, values: payload, format: 'JSONEachRow', ...(signal ? { signal } : {}) });
   }
 
-  async insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
+  async insertTsv(table: string, columns: readonly string[], payload: Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
     if (payload.length === 0) return;
     // The engine parses the bytes in C++; JS builds no row objects.
-    await this.#session.insert({
-      table,
-      columns,
-      values: typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload,
-      format: 'TabSeparated',
-      ...(settings ? { settings } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    await this.#session.insert({ table, columns, values: payload, format: 'TabSeparated', ...(settings ? { settings } : {}), ...(signal ? { signal } : {}) });
   }
 
   async close(): Promise<void> {

@@ -79,12 +79,12 @@ export class ClickHouseExecutor implements SqlExecutor {
     await this.#client.insert({ table, values: rows as object[], format: 'JSONEachRow', ...(signal ? { abort_signal: signal } : {}) });
   }
 
-  async insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
+  async insertTsv(table: string, columns: readonly string[], payload: Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
     if (payload.length === 0) return;
     // A raw format goes as a stream; the client names the columns in the INSERT (18.16 accepts it).
     await this.#client.insert({
       table,
-      values: Readable.from([typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload], { objectMode: false }),
+      values: Readable.from([payload], { objectMode: false }),
       format: 'TabSeparated',
       columns: columns as [string, ...string[]],
       ...(settings ? { clickhouse_settings: settings as never } : {}),

@@ -19,9 +19,9 @@ export interface SqlExecutor {
   /** Inserts rows as JSONEachRow into `table` of the current database. */
   insert(table: string, rows: readonly object[], signal?: AbortSignal): Promise<void>;
   /**
-   * Inserts pre-encoded TabSeparated text (one row per line, newline-terminated, escaped as
+   * Inserts pre-encoded TabSeparated bytes (UTF-8, one row per line, newline-terminated, escaped as
    * rows.ts does) into `columns` of `table`: the write path's bulk format (docs/performance.md).
    */
-  insertTsv(table: string, columns: readonly string[], payload: string | Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void>;
+  insertTsv(table: string, columns: readonly string[], payload: Buffer, signal?: AbortSignal, settings?: InsertSettings): Promise<void>;
   close(): Promise<void>;
 }

@@ -67,7 +67,7 @@ class FakeExecutor implements SqlExecutor {
     return Promise.resolve();
   }
 
-  insertTsv(table: string, _columns: readonly string[], payload: string | Buffer, _signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
+  insertTsv(table: string, _columns: readonly string[], payload: Buffer, _signal?: AbortSignal, settings?: InsertSettings): Promise<void> {
     this.insertSettings.push(settings);
     // The first field of each line is the event id.
     const rows = payload
